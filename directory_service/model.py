@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 # Unit types, used for positions, rank order and display.  Central government:
 BRANCH = "nhanh"  # one of the two top branches (central / local)
 MINISTRY = "bo"  # Bộ
-MINISTERIAL_AGENCY = "ngang-bo"  # cơ quan ngang Bộ (State Bank, Government Inspectorate, Government Office)
+MINISTERIAL_AGENCY = "ngang-bo"  # cơ quan ngang Bộ (State Bank, Inspectorate, Government Office)
 GOVERNMENT_AGENCY = "thuoc-cp"  # cơ quan thuộc Chính phủ (academies, VTV, VOV, VNA)
 OFFICE = "van-phong"  # Văn phòng (of a ministry, a province's People's Committee, a commune)
 DEPARTMENT = "vu"  # Vụ

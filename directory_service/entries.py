@@ -1,0 +1,105 @@
+"""Map units and people to LDAP entries: DNs, object classes and attribute values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import ldap.dn
+
+from .model import ADMINISTRATIVE_TYPES, CENTRAL_AGENCY_TYPES, CITY, PROVINCE, Person, Unit
+from .text import fold, nfc
+
+UNIT_RDN = "govdirUnitCode"
+PERSON_RDN = "uid"
+PERSON_CLASSES = [b"top", b"person", b"organizationalPerson", b"inetOrgPerson", b"govdirPerson"]
+UNIT_CLASSES = [b"top", b"organizationalUnit", b"govdirUnit"]
+AGENCY_TYPES = CENTRAL_AGENCY_TYPES | ADMINISTRATIVE_TYPES
+
+
+def name_values(text: str) -> list[str]:
+    """Return the accented value first and its folded form second, when they differ."""
+    text = nfc(text)
+    folded = fold(text)
+    return [text, folded] if folded.lower() != text.lower() else [text]
+
+
+def _enc(values: Iterable[str]) -> list[bytes]:
+    return [v.encode() for v in values if v]
+
+
+class TreeIndex:
+    """Know every unit's DN, ancestor codes, agency and province, for building entries."""
+
+    def __init__(self, units: Iterable[Unit], base_dn: str):
+        self.base_dn = base_dn
+        self.units: dict[str, Unit] = {}
+        self.dns: dict[str, str] = {}
+        self.paths: dict[str, list[str]] = {}
+        for unit in units:
+            self.add(unit)
+
+    def add(self, unit: Unit) -> None:
+        """Register a unit whose parent (if any) is registered already."""
+        rdn = f"{UNIT_RDN}={ldap.dn.escape_dn_chars(unit.code)}"
+        if unit.parent is None:
+            self.dns[unit.code] = f"{rdn},{self.base_dn}"
+            self.paths[unit.code] = [unit.code]
+        else:
+            self.dns[unit.code] = f"{rdn},{self.dns[unit.parent]}"
+            self.paths[unit.code] = [*self.paths[unit.parent], unit.code]
+        self.units[unit.code] = unit
+
+    def nearest(self, code: str, types: frozenset[str]) -> Unit | None:
+        """Return the closest unit at or above code whose type is in types."""
+        for c in reversed(self.paths[code]):
+            if self.units[c].type in types:
+                return self.units[c]
+        return None
+
+    def unit_entry(self, unit: Unit) -> tuple[str, dict[str, list[bytes]]]:
+        """Return the DN and attributes of a unit entry."""
+        attrs = {
+            "objectClass": UNIT_CLASSES,
+            "ou": _enc(name_values(unit.name)),
+            UNIT_RDN: _enc([unit.code]),
+            "govdirUnitType": _enc([unit.type]),
+            "govdirUnitPath": _enc(self.paths[unit.code]),
+        }
+        optional = {
+            "govdirMailDomain": unit.domain,
+            "mail": unit.mail,
+            "govdirAdminCode": unit.admin_code,
+            "govdirEnglishName": unit.english_name,
+        }
+        attrs.update({k: _enc([v]) for k, v in optional.items() if v})
+        return self.dns[unit.code], attrs
+
+    def person_dn(self, person: Person) -> str:
+        """Return the DN of a person: a stable uid under their unit."""
+        return f"{PERSON_RDN}={ldap.dn.escape_dn_chars(person.uid)},{self.dns[person.unit_code]}"
+
+    def person_entry(self, person: Person) -> tuple[str, dict[str, list[bytes]]]:
+        """Return the DN and attributes of a person entry."""
+        unit = self.units[person.unit_code]
+        agency = self.nearest(person.unit_code, AGENCY_TYPES)
+        province = self.nearest(person.unit_code, frozenset({PROVINCE, CITY}))
+        full = person.full_name
+        attrs = {
+            "objectClass": PERSON_CLASSES,
+            "uid": _enc([person.uid]),
+            "cn": _enc(name_values(full)),
+            "displayName": _enc([nfc(full)]),
+            "sn": _enc(name_values(person.family or person.given)),
+            "givenName": _enc(name_values(person.given)) if person.given else [],
+            "govdirMiddleName": _enc(name_values(person.middle)) if person.middle else [],
+            "mail": _enc(person.mail),
+            "title": _enc(name_values(person.title)) if person.title else [],
+            "ou": _enc(name_values(unit.name)),
+            "o": _enc(name_values(agency.name)) if agency and agency is not unit else [],
+            "st": _enc([province.name]) if province else [],
+            "telephoneNumber": _enc([person.phone or ""]),
+            UNIT_RDN: _enc([unit.code]),
+            "govdirUnitPath": _enc(self.paths[unit.code]),
+            "govdirStatus": _enc([person.status]),
+        }
+        return self.person_dn(person), {k: v for k, v in attrs.items() if v}

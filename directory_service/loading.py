@@ -1,0 +1,115 @@
+"""Build the LDIF of a directory (base, national tree, demo staff) and load it with slapadd."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import ldif
+from tqdm import tqdm
+
+from . import LDIF_DIR
+from .entries import TreeIndex
+from .model import Unit
+from .slapd import Slapd, hash_password
+from .staff import generate_people
+from .tree import build_tree
+
+Entry = tuple[str, dict[str, list[bytes]]]
+BASE_SUFFIX = "dc=gov,dc=vn"
+
+
+def base_entries(base_dn: str, passwords: dict[str, str]) -> list[Entry]:
+    """Return the entries of ldif/base.ldif for base_dn, with hashed service passwords."""
+    with open(LDIF_DIR / "base.ldif", "rb") as f:
+        records = ldif.LDIFRecordList(f)
+        records.parse()
+    out = []
+    for dn, attrs in records.all_records:
+        dn = dn[: -len(BASE_SUFFIX)] + base_dn if dn.endswith(BASE_SUFFIX) else dn
+        attrs = {k: list(v) for k, v in attrs.items()}
+        if dn == base_dn:
+            attrs["dc"] = [base_dn.split(",")[0].split("=", 1)[1].encode()]
+        if "member" in attrs:
+            attrs["member"] = [
+                m.decode().replace(BASE_SUFFIX, base_dn).encode() for m in attrs["member"]
+            ]
+        cn = attrs.get("cn", [b""])[0].decode()
+        if cn in passwords:
+            attrs["userPassword"] = [hash_password(passwords[cn]).encode()]
+        out.append((dn, attrs))
+    return out
+
+
+def tree_entries(units: Iterable[Unit], index: TreeIndex) -> Iterator[Entry]:
+    """Yield the entry of every unit, parents first."""
+    for unit in units:
+        yield index.unit_entry(unit)
+
+
+def people_entries(units: list[Unit], index: TreeIndex, people: int, seed: int) -> Iterator[Entry]:
+    """Yield the entries of the synthetic demo staff."""
+    for person in generate_people(units, people, seed):
+        yield index.person_entry(person)
+
+
+def ldif_chunks(entries: Iterable[Entry], progress: tqdm | None = None, batch: int = 2000):
+    """Yield LDIF text in chunks of batch entries, advancing progress as it goes."""
+    buf = io.StringIO()
+    writer = ldif.LDIFWriter(buf, cols=10_000)
+    n = 0
+    for dn, attrs in entries:
+        writer.unparse(dn, attrs)
+        n += 1
+        if n == batch:
+            yield buf.getvalue().encode()
+            buf.seek(0)
+            buf.truncate()
+            if progress is not None:
+                progress.update(n)
+            n = 0
+    if n:
+        yield buf.getvalue().encode()
+        if progress is not None:
+            progress.update(n)
+
+
+def directory_entries(
+    base_dn: str, passwords: dict[str, str], structure: str, people: int, seed: int
+) -> tuple[int, Iterator[Entry]]:
+    """Return the number of entries and an iterator over every entry of a new directory."""
+    units = build_tree(structure)
+    index = TreeIndex(units, base_dn)
+    base = base_entries(base_dn, passwords)
+
+    def all_entries() -> Iterator[Entry]:
+        yield from base
+        yield from tree_entries(units, index)
+        yield from people_entries(units, index, people, seed)
+
+    return len(base) + len(units) + people, all_entries()
+
+
+def load_directory(
+    slapd: Slapd,
+    passwords: dict[str, str],
+    structure: str = "2025",
+    people: int = 0,
+    seed: int = 1,
+    quiet: bool | None = None,
+) -> int:
+    """Load base entries, the national tree and synthetic staff into a stopped slapd."""
+    total, entries = directory_entries(slapd.layout.base_dn, passwords, structure, people, seed)
+    disable = (not sys.stderr.isatty()) if quiet is None else quiet
+    with tqdm(total=total, unit=" entries", desc="slapadd", disable=disable) as bar:
+        slapd.load(ldif_chunks(entries, bar))
+    return total
+
+
+def write_ldif(path: Path, entries: Iterable[Entry]) -> None:
+    """Write entries to an LDIF file."""
+    with open(path, "wb") as f:
+        for chunk in ldif_chunks(entries):
+            f.write(chunk)

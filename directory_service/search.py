@@ -1,0 +1,110 @@
+"""Search people by name, email or title in Vietnamese, with or without diacritics."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import ldap.filter
+
+from .store import PERSON_ATTRS, Directory, PersonInfo, person_from_entry
+from .text import clean, fold_key, sort_key_parts
+
+MAX_QUERY_CHARS = 200
+MAX_WORDS = 8
+CANDIDATE_LIMIT = 1000
+# Keep letters, digits and the characters of an email address; everything else separates words.
+_WORD = re.compile(r"[\w@.+-]+")
+
+EXACT, ALL_PREFIX, PARTIAL = 0, 1, 2
+
+
+class QueryError(ValueError):
+    """The query cannot be searched: too long, or nothing searchable in it."""
+
+
+@dataclass
+class SearchPage:
+    """One page of ranked results."""
+
+    query: str
+    people: list[PersonInfo]
+    page: int
+    per_page: int
+    total: int
+    more: bool  # True when the candidate set was cut by a size limit: total is a lower bound
+
+    @property
+    def has_next(self) -> bool:
+        """Return whether a next page exists."""
+        return self.page * self.per_page < self.total
+
+
+def query_words(query: str) -> list[str]:
+    """Return the folded, lower-case words of a query, or raise QueryError."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"query longer than {MAX_QUERY_CHARS} characters")
+    words = [w.strip(".-+") for w in _WORD.findall(fold_key(clean(query.replace("\0", " "))))]
+    words = [w for w in words if w and w != "_"]
+    return words[:MAX_WORDS]
+
+
+def word_filter(word: str) -> str:
+    """Return the filter for one word: a prefix of a name part, the email or the title."""
+    w = ldap.filter.escape_filter_chars(word)
+    if "@" in word:
+        return f"(mail={w}*)"
+    return (
+        f"(|(givenName={w}*)(sn={w}*)(govdirMiddleName={w}*)(govdirMiddleName=* {w}*)"
+        f"(mail={w}*)(title={w}*)(title=* {w}*))"
+    )
+
+
+def people_filter(words: list[str], unit_code: str | None = None) -> str:
+    """Return the LDAP filter for people matching every word, optionally inside a unit."""
+    parts = ["(objectClass=govdirPerson)", "(!(govdirStatus=left))"]
+    if unit_code:
+        parts.append(ldap.filter.filter_format("(govdirUnitPath=%s)", [unit_code]))
+    parts.extend(word_filter(w) for w in words)
+    return "(&" + "".join(parts) + ")"
+
+
+def rank(person: PersonInfo, words: list[str], accented: list[str]) -> tuple[int, int]:
+    """Return (match rank, diacritic rank) of a person for a query, lower is better."""
+    tokens = fold_key(person.name).split()
+    if words == tokens:
+        level = EXACT
+    else:
+        remaining = list(tokens)
+        level = ALL_PREFIX
+        for w in words:
+            hit = next((t for t in remaining if t.startswith(w)), None)
+            if hit is None:
+                level = PARTIAL
+                break
+            remaining.remove(hit)
+    name_words = clean(person.name).lower().split()
+    exact_accents = sum(1 for w in accented if w in name_words)
+    return level, -exact_accents
+
+
+def search_people(
+    directory: Directory, query: str, unit_code: str | None = None, page: int = 1,
+    per_page: int = 20,
+) -> SearchPage:  # fmt: skip
+    """Return a ranked page of people matching query, Vietnamese order within each rank."""
+    words = query_words(query)
+    if not words:
+        return SearchPage(query, [], page, per_page, 0, False)
+    accented = [w for w in clean(query).lower().split() if fold_key(w) != w]
+    entries, truncated = directory.search(
+        people_filter(words, unit_code), PERSON_ATTRS, limit=CANDIDATE_LIMIT
+    )
+    people = [person_from_entry(dn, attrs) for dn, attrs in entries]
+    people.sort(
+        key=lambda p: (*rank(p, words, accented), sort_key_parts(p.family, p.middle, p.given))
+    )
+    start = (max(page, 1) - 1) * per_page
+    return SearchPage(
+        query, people[start : start + per_page], page, per_page, len(people), truncated
+    )

@@ -1,0 +1,193 @@
+"""Run a private slapd: initialise its cn=config, load data offline, start, wait, stop."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.parse
+from collections.abc import Iterable
+from pathlib import Path
+
+from .slapd_config import MODULE_DIR, SlapdLayout, config_ldif
+
+SLAPD_CANDIDATES = ("/usr/sbin/slapd", "/usr/local/libexec/slapd", "/usr/libexec/slapd")
+
+
+class SlapdError(RuntimeError):
+    """A private slapd could not be set up, started or stopped."""
+
+
+def find_binary(name: str) -> str:
+    """Return the path of an OpenLDAP program, or raise SlapdError saying what to install."""
+    found = shutil.which(name) or next(
+        (c for c in SLAPD_CANDIDATES if name == "slapd" and os.path.exists(c)), None
+    )
+    if not found and os.path.exists(f"/usr/sbin/{name}"):
+        found = f"/usr/sbin/{name}"
+    if not found:
+        raise SlapdError(f"{name} not found: install the slapd and ldap-utils packages")
+    return found
+
+
+def hash_password(password: str) -> str:
+    """Return an {ARGON2} hash of password made by slappasswd with the argon2 module."""
+    out = subprocess.run(
+        [
+            find_binary("slappasswd"),
+            "-o", f"module-path={MODULE_DIR}",
+            "-o", "module-load=argon2.la",
+            "-h", "{ARGON2}",
+            "-T", "/dev/stdin",
+        ],
+        input=password.encode(),
+        capture_output=True,
+        check=True,
+    )  # fmt: skip
+    return out.stdout.decode().strip()
+
+
+def free_port(preferred: int | None = None, host: str = "127.0.0.1") -> int:
+    """Return preferred if it can be bound on host, else a free port the kernel picks."""
+    for port in ([preferred] if preferred else []) + [0]:
+        with socket.socket() as s:
+            try:
+                s.bind((host, port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise SlapdError("no free TCP port")
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Return whether port can be bound on host."""
+    with socket.socket() as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
+class Slapd:
+    """A private slapd instance living entirely inside one data directory."""
+
+    def __init__(self, layout: SlapdLayout, port: int, host: str = "127.0.0.1"):
+        self.layout = layout
+        self.port = port
+        self.host = host
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def uri(self) -> str:
+        """Return the ldap:// URI clients use."""
+        return f"ldap://{self.host}:{self.port}"
+
+    @property
+    def ldapi_uri(self) -> str:
+        """Return the ldapi:// URI of the local socket."""
+        return "ldapi://" + urllib.parse.quote(str(self.layout.ldapi_path), safe="")
+
+    def is_initialised(self) -> bool:
+        """Return whether cn=config and the database directory exist already."""
+        return (self.layout.config_dir / "cn=config.ldif").exists()
+
+    def initialise(self, root_pw_hash: str) -> None:
+        """Write a fresh cn=config with slapadd -n0 and create the database directory."""
+        if self.is_initialised():
+            raise SlapdError(f"{self.layout.config_dir} exists already")
+        for d in (self.layout.config_dir, self.layout.db_dir, self.layout.run_dir):
+            d.mkdir(parents=True, exist_ok=True)
+            d.chmod(0o700)
+        ldif = config_ldif(self.layout, root_pw_hash)
+        self._run([find_binary("slapadd"), "-n0", "-F", str(self.layout.config_dir)], ldif.encode())
+
+    def load(self, chunks: Iterable[bytes], quick: bool = True) -> None:
+        """Feed LDIF chunks to slapadd into the (stopped) main database."""
+        cmd = [find_binary("slapadd"), "-n1", "-F", str(self.layout.config_dir)]
+        if quick:
+            cmd.append("-q")
+        log = self.layout.data_dir / "slapadd.log"
+        with open(log, "wb") as err:
+            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=err, stdout=err)
+            assert proc.stdin is not None
+            try:
+                for chunk in chunks:
+                    proc.stdin.write(chunk)
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass
+            finally:
+                rc = proc.wait()
+        if rc != 0:
+            tail = log.read_text(errors="replace")[-2000:]
+            raise SlapdError(f"slapadd failed ({rc}): {tail}")
+
+    def running_pid(self) -> int | None:
+        """Return the pid of a slapd already serving this data directory, if any."""
+        pid_file = self.layout.run_dir / "slapd.pid"
+        try:
+            pid = int(pid_file.read_text().strip())
+            os.kill(pid, 0)
+        except (OSError, ValueError):
+            return None
+        return pid
+
+    def start(self, timeout: float = 30.0) -> None:
+        """Start slapd in the foreground as a child process and wait until it answers."""
+        if pid := self.running_pid():
+            raise SlapdError(f"a slapd (pid {pid}) already serves {self.layout.data_dir}")
+        if not port_is_free(self.port, self.host):
+            raise SlapdError(f"port {self.port} on {self.host} is in use")
+        self.layout.run_dir.mkdir(parents=True, exist_ok=True)
+        if self.layout.ldapi_path.exists():
+            self.layout.ldapi_path.unlink()
+        log = open(self.layout.data_dir / "slapd.log", "ab")
+        cmd = [
+            find_binary("slapd"),
+            "-d", "0",
+            "-F", str(self.layout.config_dir),
+            "-h", f"{self.uri}/ {self.ldapi_uri}",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(
+            cmd, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+        log.close()
+        self.wait_ready(timeout)
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        """Poll the LDAP port until slapd accepts connections, or raise SlapdError."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                tail = (self.layout.data_dir / "slapd.log").read_text(errors="replace")[-2000:]
+                raise SlapdError(f"slapd exited with {self.process.returncode}: {tail}")
+            try:
+                with socket.create_connection((self.host, self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise SlapdError(f"slapd did not answer on {self.uri} within {timeout:.0f} s")
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop slapd with SIGTERM (it flushes and closes the database), then SIGKILL."""
+        proc, self.process = self.process, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    @staticmethod
+    def _run(cmd: list[str], stdin: bytes) -> None:
+        out = subprocess.run(cmd, input=stdin, capture_output=True)
+        if out.returncode != 0:
+            msg = (out.stderr or out.stdout).decode(errors="replace")[-2000:]
+            raise SlapdError(f"{Path(cmd[0]).name} failed ({out.returncode}): {msg}")

@@ -1,0 +1,182 @@
+"""Generate the cn=config LDIF of a private slapd: modules, schema, indexes, limits, ACLs."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import SCHEMA_DIR
+
+SYSTEM_SCHEMA_DIR = Path("/etc/ldap/schema")
+MODULE_DIR = Path("/usr/lib/ldap")
+
+# Attributes that web search and the mail clients put in their filters.
+# Name attributes carry an accented value and a folded one; both are indexed.
+INDEXES = [
+    "objectClass eq",
+    "entryUUID eq",
+    "uid eq",
+    "cn,sn,givenName,displayName,govdirMiddleName eq,sub",
+    "mail eq,sub",
+    "title eq,sub",
+    "ou,o eq,sub",
+    "govdirUnitCode eq,sub",
+    "govdirUnitPath eq",
+    "govdirUnitType eq",
+    "govdirStatus eq",
+    "govdirAdminOf eq",
+]
+
+# Substring index lengths: prefixes from 2 bytes, inner pieces of 3 so 3-letter searches hit it.
+SUBSTR_SETTINGS = {
+    "olcIndexSubstrIfMinLen": "2",
+    "olcIndexSubstrIfMaxLen": "4",
+    "olcIndexSubstrAnyLen": "3",
+    "olcIndexSubstrAnyStep": "2",
+}
+
+# Per-identity size limits: the address book and ordinary officials get small ones
+# (anti-harvesting); the web tier pages over somewhat larger result sets.
+ADDRESSBOOK_SIZE_LIMIT = 100
+WEB_SIZE_LIMIT = 1000
+USER_SIZE_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class SlapdLayout:
+    """Paths and names of one private slapd instance."""
+
+    data_dir: Path
+    base_dn: str = "dc=gov,dc=vn"
+
+    @property
+    def config_dir(self) -> Path:
+        """Return the cn=config directory."""
+        return self.data_dir / "slapd.d"
+
+    @property
+    def db_dir(self) -> Path:
+        """Return the back-mdb database directory."""
+        return self.data_dir / "db"
+
+    @property
+    def run_dir(self) -> Path:
+        """Return the directory for the pid file and the ldapi socket."""
+        return self.data_dir / "run"
+
+    @property
+    def ldapi_path(self) -> Path:
+        """Return the path of the ldapi socket."""
+        return self.run_dir / "ldapi"
+
+    @property
+    def root_dn(self) -> str:
+        """Return the DN of the national administrator (olcRootDN)."""
+        return f"cn=admin,{self.base_dn}"
+
+    @property
+    def addressbook_dn(self) -> str:
+        """Return the DN of the read-only account that mail clients bind as."""
+        return f"cn=addressbook,{self.base_dn}"
+
+    @property
+    def web_dn(self) -> str:
+        """Return the DN of the read-only account the web tier binds as."""
+        return f"cn=web,{self.base_dn}"
+
+    @property
+    def admins_group_dn(self) -> str:
+        """Return the DN of the group of national administrators."""
+        return f"cn=national-admins,{self.base_dn}"
+
+
+def _schema_includes() -> list[str]:
+    files = [SYSTEM_SCHEMA_DIR / n for n in ("core.ldif", "cosine.ldif", "inetorgperson.ldif")]
+    files.append(SCHEMA_DIR / "govdir.ldif")
+    return [f"include: file://{f}" for f in files]
+
+
+def _acls(layout: SlapdLayout) -> list[str]:
+    base = layout.base_dn
+    admins = f'group/groupOfNames/member.exact="{layout.admins_group_dn}"'
+    # Agency admins: an account whose govdirAdminOf names a unit code may write every entry
+    # whose govdirUnitPath holds that code, i.e. that unit's whole subtree.
+    agency = 'set="user/govdirAdminOf & this/govdirUnitPath"'
+    return [
+        f"to attrs=userPassword by {admins} write by self =xw by anonymous auth by * none",
+        f"to attrs=govdirAdminOf by {admins} write by users read by * none",
+        f'to dn.base="{base}" by {admins} write by users read by * none',
+        f'to dn.subtree="{base}" by {admins} write by {agency} write by users read by * none',
+    ]
+
+
+def _limits(layout: SlapdLayout) -> list[str]:
+    admins = f'group/groupOfNames/member="{layout.admins_group_dn}"'
+    return [
+        f'dn.exact="{layout.addressbook_dn}" size={ADDRESSBOOK_SIZE_LIMIT} time=10',
+        f'dn.exact="{layout.web_dn}" size={WEB_SIZE_LIMIT} time=10',
+        f"{admins} size=unlimited time=unlimited",
+        f"users size={USER_SIZE_LIMIT} time=10",
+        "anonymous size=1 time=5",
+    ]
+
+
+def config_ldif(layout: SlapdLayout, root_pw_hash: str) -> str:
+    """Return the cn=config LDIF that slapadd -n0 loads for this instance."""
+    uid, gid = os.getuid(), os.getgid()
+    lines = [
+        "dn: cn=config",
+        "objectClass: olcGlobal",
+        "cn: config",
+        f"olcPidFile: {layout.run_dir / 'slapd.pid'}",
+        f"olcArgsFile: {layout.run_dir / 'slapd.args'}",
+        "olcLogLevel: none",
+        "olcSizeLimit: 500",
+        "olcTimeLimit: 30",
+        *(f"{k}: {v}" for k, v in SUBSTR_SETTINGS.items()),
+        "",
+        "dn: cn=module{0},cn=config",
+        "objectClass: olcModuleList",
+        "cn: module{0}",
+        f"olcModulePath: {MODULE_DIR}",
+        "olcModuleLoad: back_mdb",
+        "olcModuleLoad: argon2",
+        "",
+        "dn: cn=schema,cn=config",
+        "objectClass: olcSchemaConfig",
+        "cn: schema",
+        "",
+        *_schema_includes(),
+        "",
+        "dn: olcDatabase={-1}frontend,cn=config",
+        "objectClass: olcDatabaseConfig",
+        "objectClass: olcFrontendConfig",
+        "olcDatabase: {-1}frontend",
+        f"olcDefaultSearchBase: {layout.base_dn}",
+        "olcPasswordHash: {ARGON2}",
+        'olcAccess: {0}to dn.base="" by * read',
+        'olcAccess: {1}to dn.base="cn=Subschema" by * read',
+        "",
+        "dn: olcDatabase={0}config,cn=config",
+        "objectClass: olcDatabaseConfig",
+        "olcDatabase: {0}config",
+        f"olcAccess: {{0}}to * by dn.exact=gidNumber={gid}+uidNumber={uid},"
+        "cn=peercred,cn=external,cn=auth manage by * none",
+        "",
+        "dn: olcDatabase={1}mdb,cn=config",
+        "objectClass: olcDatabaseConfig",
+        "objectClass: olcMdbConfig",
+        "olcDatabase: {1}mdb",
+        f"olcDbDirectory: {layout.db_dir}",
+        f"olcSuffix: {layout.base_dn}",
+        f"olcRootDN: {layout.root_dn}",
+        f"olcRootPW: {root_pw_hash}",
+        "olcDbMaxSize: 34359738368",
+        "olcDbCheckpoint: 1024 5",
+        *(f"olcDbIndex: {i}" for i in INDEXES),
+        *(f"olcLimits: {{{n}}}{lim}" for n, lim in enumerate(_limits(layout))),
+        *(f"olcAccess: {{{n}}}{acl}" for n, acl in enumerate(_acls(layout))),
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,189 @@
+"""Read the directory over LDAP: connections, searches with partial results, people and units."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import ldap
+import ldap.filter
+
+from .entries import UNIT_RDN
+from .instance import ConnectionSettings
+
+PERSON_ATTRS = [
+    "uid", "cn", "displayName", "sn", "givenName", "govdirMiddleName", "mail", "title",
+    "telephoneNumber", "ou", "o", "st", UNIT_RDN, "govdirUnitPath", "govdirStatus",
+]  # fmt: skip
+UNIT_ATTRS = ["ou", UNIT_RDN, "govdirUnitType", "mail", "govdirMailDomain", "govdirUnitPath"]
+
+
+class DirectoryUnavailable(RuntimeError):
+    """The LDAP server cannot be reached or refused our credentials."""
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """A unit as the front end shows it."""
+
+    code: str
+    name: str
+    type: str
+    dn: str
+    path: tuple[str, ...]
+    mail: str | None = None
+
+
+@dataclass
+class PersonInfo:
+    """A person as the front end shows it: first (accented) values only."""
+
+    uid: str
+    dn: str
+    name: str
+    family: str
+    middle: str
+    given: str
+    title: str
+    mail: list[str]
+    phone: str | None
+    unit_code: str
+    unit_path: tuple[str, ...]
+    status: str
+    folded_names: list[str] = field(default_factory=list)
+
+
+def _first(attrs: dict[str, list[bytes]], name: str, default: str = "") -> str:
+    values = attrs.get(name)
+    return values[0].decode() if values else default
+
+
+def _all(attrs: dict[str, list[bytes]], name: str) -> list[str]:
+    return [v.decode() for v in attrs.get(name, [])]
+
+
+def person_from_entry(dn: str, attrs: dict[str, list[bytes]]) -> PersonInfo:
+    """Return the PersonInfo of an LDAP person entry."""
+    return PersonInfo(
+        uid=_first(attrs, "uid"),
+        dn=dn,
+        name=_first(attrs, "displayName") or _first(attrs, "cn"),
+        family=_first(attrs, "sn"),
+        middle=_first(attrs, "govdirMiddleName"),
+        given=_first(attrs, "givenName"),
+        title=_first(attrs, "title"),
+        mail=_all(attrs, "mail"),
+        phone=_first(attrs, "telephoneNumber") or None,
+        unit_code=_first(attrs, UNIT_RDN),
+        unit_path=tuple(_all(attrs, "govdirUnitPath")),
+        status=_first(attrs, "govdirStatus", "active"),
+        folded_names=_all(attrs, "cn")[1:],
+    )
+
+
+def unit_from_entry(dn: str, attrs: dict[str, list[bytes]]) -> UnitInfo:
+    """Return the UnitInfo of an LDAP unit entry."""
+    return UnitInfo(
+        code=_first(attrs, UNIT_RDN),
+        name=_first(attrs, "ou"),
+        type=_first(attrs, "govdirUnitType"),
+        dn=dn,
+        path=tuple(_all(attrs, "govdirUnitPath")),
+        mail=_first(attrs, "mail") or None,
+    )
+
+
+class Directory:
+    """A read connection per thread to one directory, bound as one identity."""
+
+    def __init__(self, settings: ConnectionSettings, timeout: float = 5.0, unit_ttl: float = 300):
+        self.settings = settings
+        self.timeout = timeout
+        self._local = threading.local()
+        self._units: dict[str, UnitInfo] | None = None
+        self._units_at = 0.0
+        self._unit_ttl = unit_ttl
+        self._lock = threading.Lock()
+
+    @property
+    def base_dn(self) -> str:
+        """Return the base DN searches start from."""
+        return self.settings.base_dn
+
+    def _connect(self) -> ldap.ldapobject.LDAPObject:
+        conn = ldap.initialize(self.settings.uri)
+        conn.set_option(ldap.OPT_PROTOCOL_VERSION, 3)
+        conn.set_option(ldap.OPT_NETWORK_TIMEOUT, self.timeout)
+        conn.set_option(ldap.OPT_TIMEOUT, self.timeout)
+        conn.set_option(ldap.OPT_REFERRALS, 0)
+        if self.settings.bind_dn:
+            conn.simple_bind_s(self.settings.bind_dn, self.settings.password or "")
+        return conn
+
+    def _conn(self) -> ldap.ldapobject.LDAPObject:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = self._connect()
+            except ldap.INVALID_CREDENTIALS as e:
+                raise DirectoryUnavailable("the directory refused our credentials") from e
+            except ldap.LDAPError as e:
+                raise DirectoryUnavailable(f"cannot reach {self.settings.uri}") from e
+            self._local.conn = conn
+        return conn
+
+    def search(
+        self, filterstr: str, attrs: list[str], base: str | None = None,
+        scope: int = ldap.SCOPE_SUBTREE, limit: int = 0,
+    ) -> tuple[list[tuple[str, dict[str, list[bytes]]]], bool]:  # fmt: skip
+        """Return (entries, truncated): the entries found, and whether a size limit cut them."""
+        for attempt in (1, 2):
+            conn = self._conn()
+            try:
+                return self._collect(conn, base or self.base_dn, scope, filterstr, attrs, limit)
+            except (ldap.SERVER_DOWN, ldap.CONNECT_ERROR) as e:
+                self._local.conn = None
+                if attempt == 2:
+                    raise DirectoryUnavailable(f"cannot reach {self.settings.uri}") from e
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _collect(conn, base, scope, filterstr, attrs, limit):
+        msgid = conn.search_ext(base, scope, filterstr, attrs, sizelimit=limit)
+        entries, truncated = [], False
+        try:
+            while True:
+                rtype, data, _, _ = conn.result3(msgid, all=0)
+                entries.extend((dn, a) for dn, a in data if dn)
+                if rtype == ldap.RES_SEARCH_RESULT:
+                    break
+        except ldap.SIZELIMIT_EXCEEDED:
+            truncated = True
+        except ldap.NO_SUCH_OBJECT:
+            pass
+        return entries, truncated
+
+    def person(self, uid: str) -> PersonInfo | None:
+        """Return the person with this uid, or None."""
+        filt = ldap.filter.filter_format("(&(objectClass=govdirPerson)(uid=%s))", [uid])
+        entries, _ = self.search(filt, PERSON_ATTRS, limit=2)
+        return person_from_entry(*entries[0]) if entries else None
+
+    def units(self) -> dict[str, UnitInfo]:
+        """Return every unit by code, cached for a few minutes (units change rarely)."""
+        with self._lock:
+            if self._units is None or time.monotonic() - self._units_at > self._unit_ttl:
+                entries, _ = self.search("(objectClass=govdirUnit)", UNIT_ATTRS)
+                self._units = {u.code: u for u in (unit_from_entry(*e) for e in entries)}
+                self._units_at = time.monotonic()
+            return self._units
+
+    def unit(self, code: str) -> UnitInfo | None:
+        """Return the unit with this code, or None."""
+        return self.units().get(code)
+
+    def unit_path_names(self, path: tuple[str, ...]) -> list[UnitInfo]:
+        """Return the units along a path of codes, skipping the top branch."""
+        units = self.units()
+        return [units[c] for c in path[1:] if c in units]

@@ -1,0 +1,134 @@
+"""Bring a directory instance up: initialise on first start, run slapd and the web UI."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .instance import (
+    DEFAULT_BASE_DN,
+    InstanceState,
+    layout_for,
+    load_state,
+    save_state,
+)
+from .loading import load_directory
+from .slapd import Slapd, SlapdError, free_port, hash_password, port_is_free
+
+DEFAULT_LDAP_PORT = 3389
+DEFAULT_HTTP_PORT = 5000
+DEFAULT_DEMO_PEOPLE = 50_000
+
+
+def prepare(
+    data_dir: Path,
+    ldap_port: int | None = None,
+    demo_people: int | None = None,
+    structure: str = "2025",
+    seed: int = 1,
+    base_dn: str = DEFAULT_BASE_DN,
+    quiet: bool | None = None,
+) -> tuple[InstanceState, Slapd]:
+    """Return the instance's state and its (stopped) slapd, creating and loading it if new."""
+    state = load_state(data_dir)
+    if state is None:
+        port = ldap_port or free_port(DEFAULT_LDAP_PORT)
+        people = DEFAULT_DEMO_PEOPLE if demo_people is None else demo_people
+        state = InstanceState.new(base_dn, port, structure, people, seed)
+        save_state(data_dir, state)
+    elif ldap_port:
+        state.ldap_port = ldap_port
+    elif not port_is_free(state.ldap_port):
+        state.ldap_port = free_port()
+    slapd = Slapd(layout_for(data_dir, state), state.ldap_port)
+    if not state.loaded:
+        if slapd.is_initialised():
+            # A load that did not finish: start again from nothing, never from half a database.
+            for d in (slapd.layout.config_dir, slapd.layout.db_dir):
+                subprocess.run(["rm", "-rf", str(d)], check=True)
+        slapd.initialise(hash_password(state.admin_password))
+        passwords = {"addressbook": state.addressbook_password, "web": state.web_password}
+        started = time.monotonic()
+        total = load_directory(
+            slapd, passwords, state.structure, state.demo_people, state.seed, quiet=quiet
+        )
+        elapsed = time.monotonic() - started
+        print(f"Loaded {total:,} entries in {elapsed:.1f} s ({total / elapsed:,.0f}/s)", flush=True)
+        state.loaded = True
+    save_state(data_dir, state)
+    return state, slapd
+
+
+def banner(state: InstanceState, web_url: str | None) -> str:
+    """Return the lines telling a user where the directory is and how to bind to it."""
+    lines = []
+    if web_url:
+        lines.append(f"Web:                   {web_url}")
+    lines += [
+        f"LDAP URI:              {state.ldap_uri}",
+        f"Base DN:               {state.base_dn}",
+        f"Address book bind DN:  cn=addressbook,{state.base_dn}",
+        f"Address book password: {state.addressbook_password}",
+    ]
+    return "\n".join(lines)
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Wait until a child process listens on port, or raise SlapdError."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SlapdError(f"web UI exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise SlapdError(f"web UI did not listen on port {port} within {timeout:.0f} s")
+
+
+def serve(data_dir: Path, state: InstanceState, slapd: Slapd, http_port: int | None) -> int:
+    """Run slapd and the web UI in the foreground until Ctrl-C or SIGTERM, then stop both."""
+    port = http_port or free_port(DEFAULT_HTTP_PORT)
+    if http_port and not port_is_free(port):
+        raise SlapdError(f"HTTP port {port} is in use")
+    slapd.start()
+    env = dict(os.environ, GOVDIR_DATA_DIR=str(data_dir))
+    web = subprocess.Popen([sys.executable, "-m", "web", "--port", str(port)], env=env)
+    stop = {"now": False}
+
+    def on_term(signum, frame):
+        stop["now"] = True
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        wait_for_port(port, web)
+        print(banner(state, f"http://127.0.0.1:{port}/"), flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+        while not stop["now"]:
+            if web.poll() is not None:
+                print(f"web UI exited with {web.returncode}", file=sys.stderr)
+                return 1
+            if slapd.process is None or slapd.process.poll() is not None:
+                print("slapd exited unexpectedly; see slapd.log in the data directory",
+                      file=sys.stderr)  # fmt: skip
+                return 1
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if web.poll() is None:
+            web.terminate()
+            try:
+                web.wait(10)
+            except subprocess.TimeoutExpired:
+                web.kill()
+        slapd.stop()
+        print("Stopped.", flush=True)
+    return 0

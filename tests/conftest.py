@@ -1,0 +1,60 @@
+"""Fixtures: one real private slapd per test session, with the national tree and demo staff."""
+
+from __future__ import annotations
+
+import pytest
+
+from directory_service.instance import ConnectionSettings
+from directory_service.store import Directory
+from directory_service.up import prepare
+
+TEST_PEOPLE = 3000
+TEST_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def instance(tmp_path_factory):
+    """Start a private slapd holding the 2025 tree and TEST_PEOPLE synthetic people."""
+    data_dir = tmp_path_factory.mktemp("govdir")
+    state, slapd = prepare(data_dir, demo_people=TEST_PEOPLE, seed=TEST_SEED, quiet=True)
+    slapd.start()
+    yield state, slapd, data_dir
+    slapd.stop()
+
+
+def settings_for(instance, account: str) -> ConnectionSettings:
+    """Return connection settings for one of the instance's accounts."""
+    state, slapd, _ = instance
+    dn, pw = {
+        "admin": (f"cn=admin,{state.base_dn}", state.admin_password),
+        "web": (f"cn=web,{state.base_dn}", state.web_password),
+        "addressbook": (f"cn=addressbook,{state.base_dn}", state.addressbook_password),
+        "anonymous": (None, None),
+    }[account]
+    return ConnectionSettings(uri=slapd.uri, bind_dn=dn, password=pw, base_dn=state.base_dn)
+
+
+@pytest.fixture(scope="session")
+def admin_directory(instance):
+    """Return a Directory bound as the national administrator."""
+    return Directory(settings_for(instance, "admin"))
+
+
+@pytest.fixture(scope="session")
+def web_directory(instance):
+    """Return a Directory bound as the web tier's read-only account."""
+    return Directory(settings_for(instance, "web"))
+
+
+@pytest.fixture()
+def app(web_directory):
+    """Return the Flask app bound to the test directory."""
+    from web import create_app
+
+    return create_app({"TESTING": True, "DIRECTORY": web_directory})
+
+
+@pytest.fixture()
+def client(app):
+    """Return a Flask test client."""
+    return app.test_client()

@@ -1,0 +1,58 @@
+"""What a person sees: the search page in a real headless Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def live_url(web_directory):
+    """Serve the app on a free local port for the browser."""
+    from web import create_app
+
+    server = make_server("127.0.0.1", 0, create_app({"DIRECTORY": web_directory}), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def page():
+    """Return a page in headless Debian Chromium."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser.new_page(locale="vi-VN")
+        browser.close()
+
+
+def test_typing_without_diacritics_finds_people_and_opens_one(live_url, page):
+    page.goto(live_url + "/")
+    page.get_by_label("Tìm theo họ tên, địa chỉ thư điện tử hoặc chức vụ").fill("nguyen van")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("ol.results li.person")
+    names = page.locator("li.person a.name").all_inner_texts()
+    assert names and all(n.startswith("Nguyễn") for n in names[:5])
+    first = names[0]
+    page.locator("li.person a.name").first.click()
+    assert page.locator("h1").inner_text() == first
+    assert page.locator("a[href^='mailto:']").count() >= 1
+
+
+def test_switching_to_english(live_url, page):
+    page.goto(live_url + "/search?q=tran")
+    page.get_by_role("link", name="English").click()
+    assert page.locator("button[type=submit]").inner_text() == "Search"
+    page.goto(live_url + "/?lang=vi")
+    assert page.locator("button[type=submit]").inner_text() == "Tìm kiếm"

@@ -1,0 +1,119 @@
+"""The managed slapd: config, indexes, limits and the security model, bound as each identity."""
+
+from __future__ import annotations
+
+import ldap
+import ldap.modlist
+import pytest
+
+from directory_service.slapd_config import ADDRESSBOOK_SIZE_LIMIT, INDEXES
+from directory_service.store import Directory
+
+from .conftest import TEST_PEOPLE, settings_for
+
+
+def bind(instance, dn=None, password=None):
+    state, slapd, _ = instance
+    conn = ldap.initialize(slapd.uri)
+    if dn:
+        conn.simple_bind_s(dn, password)
+    return conn
+
+
+def config_conn(instance):
+    _, slapd, _ = instance
+    conn = ldap.initialize(slapd.ldapi_uri)
+    conn.sasl_external_bind_s()
+    return conn
+
+
+def test_private_instance_keeps_everything_in_its_data_dir(instance):
+    state, slapd, data_dir = instance
+    assert slapd.layout.config_dir.is_relative_to(data_dir)
+    conf = config_conn(instance)
+    [(_, db)] = conf.search_s("olcDatabase={1}mdb,cn=config", ldap.SCOPE_BASE)
+    assert db["olcDbDirectory"][0].decode() == str(data_dir / "db")
+    assert db["olcSuffix"] == [state.base_dn.encode()]
+    state_file = data_dir / "govdir.json"
+    assert state_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_indexes_cover_searched_attributes(instance):
+    conf = config_conn(instance)
+    [(_, db)] = conf.search_s(
+        "olcDatabase={1}mdb,cn=config", ldap.SCOPE_BASE, attrlist=["olcDbIndex"]
+    )
+    configured = {v.decode() for v in db["olcDbIndex"]}
+    assert configured == set(INDEXES)
+    indexed = {a for line in configured for a in line.split()[0].split(",")}
+    for attr in ("cn", "sn", "givenName", "mail", "ou", "uid", "govdirUnitCode", "govdirUnitPath"):
+        assert attr in indexed
+
+
+def test_root_pw_and_service_passwords_are_argon2(instance, admin_directory):
+    state, _, _ = instance
+    conf = config_conn(instance)
+    [(_, db)] = conf.search_s(
+        "olcDatabase={1}mdb,cn=config", ldap.SCOPE_BASE, attrlist=["olcRootPW"]
+    )
+    assert db["olcRootPW"][0].startswith(b"{ARGON2}$argon2")
+    entries, _ = admin_directory.search("(cn=addressbook)", ["userPassword"])
+    assert entries[0][1]["userPassword"][0].startswith(b"{ARGON2}$argon2")
+
+
+def test_anonymous_reads_root_dse_and_schema_only(instance):
+    state, _, _ = instance
+    conn = bind(instance)
+    [(_, dse)] = conn.search_s("", ldap.SCOPE_BASE, attrlist=["namingContexts", "+"])
+    assert dse["namingContexts"] == [state.base_dn.encode()]
+    [(_, schema)] = conn.search_s("cn=Subschema", ldap.SCOPE_BASE, attrlist=["objectClasses"])
+    assert any(b"'govdirPerson'" in oc for oc in schema["objectClasses"])
+    # Anonymous users are not even told that the base entry exists.
+    with pytest.raises(ldap.NO_SUCH_OBJECT):
+        conn.search_s(state.base_dn, ldap.SCOPE_SUBTREE, "(objectClass=govdirPerson)")
+
+
+def test_addressbook_is_read_only_and_size_limited(instance):
+    book = Directory(settings_for(instance, "addressbook"))
+    entries, truncated = book.search("(objectClass=govdirPerson)", ["cn"])
+    assert truncated and len(entries) == ADDRESSBOOK_SIZE_LIMIT < TEST_PEOPLE
+    state, _, _ = instance
+    conn = bind(instance, f"cn=addressbook,{state.base_dn}", state.addressbook_password)
+    dn = entries[0][0]
+    with pytest.raises(ldap.INSUFFICIENT_ACCESS):
+        conn.modify_s(dn, [(ldap.MOD_REPLACE, "title", [b"Hacked"])])
+    [(_, attrs)] = conn.search_s(dn, ldap.SCOPE_BASE, attrlist=["userPassword", "cn"])
+    assert "userPassword" not in attrs and attrs["cn"]
+
+
+def test_wrong_password_is_refused(instance):
+    state, _, _ = instance
+    with pytest.raises(ldap.INVALID_CREDENTIALS):
+        bind(instance, f"cn=addressbook,{state.base_dn}", "wrong")
+
+
+def test_agency_admin_writes_only_inside_own_unit(instance, admin_directory):
+    state, slapd, _ = instance
+    admin = bind(instance, f"cn=admin,{state.base_dn}", state.admin_password)
+    account = f"cn=quantri-01,{state.base_dn}"
+    admin.add_s(
+        account,
+        ldap.modlist.addModlist(
+            {
+                "objectClass": [b"applicationProcess", b"simpleSecurityObject", b"govdirAccount"],
+                "cn": [b"quantri-01"],
+                "userPassword": [b"placeholder"],
+                "govdirAdminOf": [b"01"],
+            }
+        ),
+    )
+    admin.passwd_s(account, None, "agency-secret")
+    agency = bind(instance, account, "agency-secret")
+    inside, _ = admin_directory.search("(&(objectClass=govdirPerson)(govdirUnitPath=01))", ["1.1"])
+    outside, _ = admin_directory.search("(&(objectClass=govdirPerson)(govdirUnitPath=79))", ["1.1"])
+    assert inside and outside
+    agency.modify_s(inside[0][0], [(ldap.MOD_REPLACE, "title", "Chuyên viên chính".encode())])
+    with pytest.raises(ldap.INSUFFICIENT_ACCESS):
+        agency.modify_s(outside[0][0], [(ldap.MOD_REPLACE, "title", [b"Chuyen vien"])])
+    with pytest.raises(ldap.INSUFFICIENT_ACCESS):
+        agency.modify_s(account, [(ldap.MOD_REPLACE, "govdirAdminOf", [b"79"])])

@@ -1,0 +1,45 @@
+"""Flask front end of the directory: search, person pages, JSON API; Vietnamese by default."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, request
+from flask_babel import Babel, get_locale
+
+from directory_service.instance import connection_settings
+from directory_service.store import Directory
+
+LANGUAGES = ("vi", "en")
+
+
+def select_locale() -> str:
+    """Return the UI language: ?lang=, then the lang cookie, then Vietnamese."""
+    lang = request.args.get("lang") or request.cookies.get("lang")
+    return lang if lang in LANGUAGES else "vi"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the web application, bound read-only to the directory."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        BABEL_DEFAULT_LOCALE="vi",
+        BABEL_TRANSLATION_DIRECTORIES=os.path.join(app.root_path, "translations"),
+        GOVDIR_DATA_DIR=None,
+        PER_PAGE=20,
+        JSON_AS_ASCII=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
+    directory = app.config.get("DIRECTORY")
+    if directory is None:
+        directory = Directory(connection_settings(app.config["GOVDIR_DATA_DIR"], account="web"))
+    app.extensions["govdir"] = directory
+
+    from . import errors, views
+
+    app.register_blueprint(views.bp)
+    errors.register(app)
+    return app

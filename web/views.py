@@ -1,0 +1,96 @@
+"""Pages and the JSON API: home, search, person."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request
+
+from directory_service.search import QueryError, search_people
+from directory_service.store import Directory, PersonInfo
+
+bp = Blueprint("views", __name__)
+
+
+def directory() -> Directory:
+    """Return the application's directory connection."""
+    return current_app.extensions["govdir"]
+
+
+def _page_arg() -> int:
+    try:
+        return max(1, min(int(request.args.get("page", 1)), 1000))
+    except ValueError:
+        return 1
+
+
+def _unit_path(person: PersonInfo) -> list:
+    return directory().unit_path_names(person.unit_path)
+
+
+@bp.after_request
+def remember_language(response):
+    """Keep an explicit ?lang= choice in a cookie."""
+    lang = request.args.get("lang")
+    if lang in ("vi", "en"):
+        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")
+    return response
+
+
+@bp.route("/")
+def index():
+    """Show the search box."""
+    return render_template("search.html", query="", result=None, error=None)
+
+
+@bp.route("/search")
+def search():
+    """Show a page of people matching ?q=, optionally inside ?unit=."""
+    query = request.args.get("q", "")
+    unit = request.args.get("unit") or None
+    result, error = None, None
+    try:
+        result = search_people(
+            directory(), query, unit, _page_arg(), current_app.config["PER_PAGE"]
+        )
+    except QueryError:
+        error = "too-long"
+    paths = {p.uid: _unit_path(p) for p in result.people} if result else {}
+    return render_template("search.html", query=query, unit=unit, result=result, error=error,
+                           paths=paths)  # fmt: skip
+
+
+@bp.route("/api/search")
+def api_search():
+    """Return a page of matching people as JSON."""
+    query = request.args.get("q", "")
+    try:
+        result = search_people(
+            directory(), query, request.args.get("unit") or None, _page_arg(),
+            current_app.config["PER_PAGE"],
+        )  # fmt: skip
+    except QueryError as e:
+        return jsonify(error=str(e)), 400
+    people = [
+        {
+            "uid": p.uid,
+            "name": p.name,
+            "title": p.title,
+            "mail": p.mail,
+            "phone": p.phone,
+            "unit": [{"code": u.code, "name": u.name} for u in _unit_path(p)],
+        }
+        for p in result.people
+    ]
+    return jsonify(
+        query=query, page=result.page, per_page=result.per_page, total=result.total,
+        total_is_lower_bound=result.more, has_next=result.has_next, people=people,
+    )  # fmt: skip
+
+
+@bp.route("/people/<uid>")
+def person(uid: str):
+    """Show one person's public details."""
+    found = directory().person(uid)
+    if found is None:
+        abort(404)
+    response = make_response(render_template("person.html", p=found, path=_unit_path(found)))
+    return response
