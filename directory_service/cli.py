@@ -28,7 +28,7 @@ def cmd_up(args: argparse.Namespace) -> int:
             "use a new --data-dir for a different size.",
             file=sys.stderr,
         )
-    return serve(data_dir, state, slapd, args.http_port)
+    return serve(data_dir, state, slapd, args.http_port, args.host)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--data-dir", default=argparse.SUPPRESS)
     up.add_argument("--ldap-port", type=int)
     up.add_argument("--http-port", type=int)
+    up.add_argument(
+        "--host", default="127.0.0.1", help="address slapd and the web UI listen on (127.0.0.1)"
+    )
     up.add_argument("--demo-people", type=int, help="synthetic people on first run (50,000)")
     up.add_argument(
         "--tree",

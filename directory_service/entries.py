@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import ldap.dn
 
@@ -16,11 +17,20 @@ UNIT_CLASSES = [b"top", b"organizationalUnit", b"govdirUnit"]
 AGENCY_TYPES = CENTRAL_AGENCY_TYPES | ADMINISTRATIVE_TYPES
 
 
-def name_values(text: str) -> list[str]:
+@lru_cache(maxsize=262_144)
+def name_values(text: str) -> tuple[str, ...]:
     """Return the accented value first and its folded form second, when they differ."""
     text = nfc(text)
     folded = fold(text)
-    return [text, folded] if folded.lower() != text.lower() else [text]
+    return (text, folded) if folded.lower() != text.lower() else (text,)
+
+
+def full_name_values(family: str, middle: str, given: str) -> tuple[str, ...]:
+    """Return name_values of a full name, folding its (often repeated) parts separately."""
+    parts = [p for p in (family, middle, given) if p]
+    text = nfc(" ".join(parts))
+    folded = " ".join(name_values(p)[-1] for p in parts)
+    return (text, folded) if folded.lower() != text.lower() else (text,)
 
 
 def _enc(values: Iterable[str]) -> list[bytes]:
@@ -87,7 +97,7 @@ class TreeIndex:
         attrs = {
             "objectClass": PERSON_CLASSES,
             "uid": _enc([person.uid]),
-            "cn": _enc(name_values(full)),
+            "cn": _enc(full_name_values(person.family, person.middle, person.given)),
             "displayName": _enc([nfc(full)]),
             "sn": _enc(name_values(person.family or person.given)),
             "givenName": _enc(name_values(person.given)) if person.given else [],

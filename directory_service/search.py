@@ -49,6 +49,11 @@ def query_words(query: str) -> list[str]:
     return words[:MAX_WORDS]
 
 
+def accented_words(query: str) -> list[str]:
+    """Return the lower-case words of a query that carry diacritics (they rank exact matches up)."""
+    return [w for w in clean(query).lower().split() if fold_key(w) != w]
+
+
 def word_filter(word: str) -> str:
     """Return the filter for one word: a prefix of a name part, the email or the title."""
     w = ldap.filter.escape_filter_chars(word)
@@ -96,7 +101,7 @@ def search_people(
     words = query_words(query)
     if not words:
         return SearchPage(query, [], page, per_page, 0, False)
-    accented = [w for w in clean(query).lower().split() if fold_key(w) != w]
+    accented = accented_words(query)
     entries, truncated = directory.search(
         people_filter(words, unit_code), PERSON_ATTRS, limit=CANDIDATE_LIMIT
     )

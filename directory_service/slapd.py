@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import signal
@@ -70,6 +71,15 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
         except OSError:
             return False
         return True
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to send the child SIGTERM if its parent dies, so no slapd is orphaned."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 class Slapd:
@@ -147,16 +157,38 @@ class Slapd:
             self.layout.ldapi_path.unlink()
         log = open(self.layout.data_dir / "slapd.log", "ab")
         cmd = [
-            find_binary("slapd"),
+            self._binary(),
             "-d", "0",
             "-F", str(self.layout.config_dir),
             "-h", f"{self.uri}/ {self.ldapi_uri}",
         ]  # fmt: skip
         self.process = subprocess.Popen(
-            cmd, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True
+            cmd,
+            stdout=log,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         log.close()
         self.wait_ready(timeout)
+
+    def _binary(self) -> str:
+        """Return the slapd to run: a private copy where AppArmor confines /usr/sbin/slapd."""
+        slapd = find_binary("slapd")
+        try:
+            profiles = Path("/sys/kernel/security/apparmor/profiles").read_text()
+        except OSError:
+            return slapd
+        # Ubuntu's profile only lets slapd read /etc/ldap and /var/lib/ldap; a copy under
+        # the data directory is not covered by it (the profile is attached by path).
+        if f"{slapd} (enforce)" not in profiles:
+            return slapd
+        private = self.layout.data_dir / "bin" / "slapd"
+        private.parent.mkdir(exist_ok=True)
+        if not private.exists() or private.stat().st_size != os.stat(slapd).st_size:
+            shutil.copy2(slapd, private)
+        return str(private)
 
     def wait_ready(self, timeout: float = 30.0) -> None:
         """Poll the LDAP port until slapd accepts connections, or raise SlapdError."""

@@ -3,6 +3,17 @@
 Everything random comes from one ``random.Random(seed)`` (and, for a domain's mail style, a
 ``random.Random`` seeded with a string built from the seed and the domain), so the same units,
 count and seed always give the same people. People come out unit by unit, leaders first.
+
+How many people each unit gets is decided first, then each unit fills its leader posts, most senior
+first, and puts the rest on ordinary staff titles. A unit that gets k people holds its top k posts.
+A fully staffed directory has about ``_STAFF_PER_POST`` ordinary staff per leader post (some
+1,000,000 people for the national tree): the leader posts plus the staff shared out by unit-type
+weight. A smaller directory is a scaled-down sample of that one rather than the most senior posts
+nationwide: every unit's expected size shrinks in proportion, a unit too small to show its leaders
+next to staff appears (at a fuller size) only with the matching probability, and a unit that
+appears brings the head of every unit above it (a Vụ its Bộ trưởng, a commune office its Chủ tịch
+UBND xã and tỉnh). So 3,000 people still hold mostly Chuyên viên, Công chức and the like, and the
+ministries and provinces keep their heads.
 """
 
 from __future__ import annotations
@@ -35,6 +46,7 @@ from directory_service.positions import (
     LEVEL_COMMUNE,
     LEVEL_DISTRICT,
     LEVEL_PROVINCE,
+    UNKNOWN_RANK,
     infer_level,
     leader_slots,
     staff_titles,
@@ -66,6 +78,12 @@ _STAFF_WEIGHT = {
     (LEVEL_COMMUNE, CENTRE): 0.25,
 }
 _DEFAULT_STAFF_WEIGHT = 5.0
+# Ordinary staff per leader post in a fully staffed directory: about 1,000,000 people in all for
+# the national tree's 42,482 posts, 4% of them leaders. Smaller counts are scaled-down samples.
+_STAFF_PER_POST = 22.5
+# In a scaled-down directory a unit that appears holds at least this many people per leader post
+# (unless it is smaller even when fully staffed): its leaders and twice as many ordinary staff.
+_PEOPLE_PER_POST_IF_PRESENT = 3
 _HEAD_TYPES = CENTRAL_AGENCY_TYPES | COMMUNE_LEVEL_TYPES | {PROVINCE, CITY, DISTRICT, BRANCH}
 
 _WOMEN_SHARE_STAFF = 0.52
@@ -179,6 +197,7 @@ class _Plan:
     staff: _Table
     weight: float
     area: str
+    parent: int = -1  # index of the nearest planned unit above this one, -1 if none
 
 
 def unit_levels(units: Iterable[Unit]) -> dict[str, str]:
@@ -257,35 +276,129 @@ def _plans(units: list[Unit], seed: int) -> list[_Plan]:
                 area=_area_code(domain, level),
             )
         )
+    index = {plan.unit.code: i for i, plan in enumerate(plans)}
+    for plan in plans:
+        code, seen = plan.unit.parent, {plan.unit.code}
+        while code and code not in index and code not in seen and code in by_code:
+            seen.add(code)
+            code = by_code[code].parent
+        if code in index and code not in seen:
+            plan.parent = index[code]
     return plans
 
 
+def _apportion(total: int, weights: Sequence[float]) -> list[int]:
+    """Return whole numbers summing to total in proportion to weights (largest remainder first).
+
+    Ties go to the lower index; only items of non-zero weight get anything.
+    """
+    weight_sum = sum(weights)
+    shares = [total * w / weight_sum for w in weights]
+    whole = [int(s) for s in shares]
+    by_remainder = sorted(
+        (i for i, w in enumerate(weights) if w), key=lambda i: (whole[i] - shares[i], i)
+    )
+    for k in range(total - sum(whole)):
+        whole[by_remainder[k % len(by_remainder)]] += 1
+    return whole
+
+
 def _allocate(plans: list[_Plan], count: int, rng: random.Random) -> list[tuple[int, int]]:
-    """Return (leaders, staff) per plan summing to count, leader posts filled first."""
-    total_leaders = sum(len(p.leaders) for p in plans)
-    if count <= total_leaders:
-        posts = sorted(
-            (title_rank(t), i, j) for i, p in enumerate(plans) for j, t in enumerate(p.leaders)
-        )
-        leaders = [0] * len(plans)
-        for _, i, _ in posts[:count]:
-            leaders[i] += 1
-        return [(n, 0) for n in leaders]
-    rest = count - total_leaders
+    """Return (leaders, staff) per plan summing to count: each unit's size, its top posts first.
+
+    At full scale or above (``_STAFF_PER_POST`` staff per leader post, or more) every leader post
+    is filled and the rest is shared out by unit-type weight. Below it, see :func:`_scaled_sizes`.
+    """
+    posts = [len(p.leaders) for p in plans]
+    total_posts = sum(posts)
     weights = [p.weight * rng.uniform(0.6, 1.4) for p in plans]
     if not any(weights):  # no unit that normally has staff: spread them evenly instead
         weights = [1.0 if p.staff.items else 0.0 for p in plans]
     total = sum(weights)
-    if not total:
-        raise ValueError("no unit can hold ordinary staff; pass units with a domain")
-    shares = [rest * w / total for w in weights]
-    staff = [int(s) for s in shares]
-    by_remainder = sorted(
-        (i for i, w in enumerate(weights) if w), key=lambda i: (staff[i] - shares[i], i)
-    )
-    for k in range(rest - sum(staff)):
-        staff[by_remainder[k % len(by_remainder)]] += 1
-    return [(len(p.leaders), s) for p, s in zip(plans, staff, strict=True)]
+    full_staff = round(total_posts * _STAFF_PER_POST) if total else 0
+    if count >= total_posts + full_staff:
+        rest = count - total_posts
+        if rest and not total:
+            raise ValueError("no unit can hold ordinary staff; pass units with a domain")
+        staff = _apportion(rest, weights) if rest else [0] * len(plans)
+        return [(n, s) for n, s in zip(posts, staff, strict=True)]
+    per_weight = full_staff / total if total else 0.0
+    full = [n + per_weight * w for n, w in zip(posts, weights, strict=True)]
+    sizes = _scaled_sizes(plans, count, full, [w > 0 for w in weights], rng)
+    return [(min(n, k), k - min(n, k)) for n, k in zip(posts, sizes, strict=True)]
+
+
+def _scaled_sizes(
+    plans: list[_Plan], count: int, full: list[float], has_staff: list[bool], rng: random.Random
+) -> list[int]:
+    """Return how many people each unit gets in a directory of count < sum(full) people.
+
+    Each unit's expected size is its full size scaled down. A unit expecting fewer than
+    ``_PEOPLE_PER_POST_IF_PRESENT`` people per leader post is instead present with the matching
+    probability, at that size, so the units that appear show their leaders beside ordinary staff.
+    Presence is drawn by systematic sampling in unit order (one random start), so the number of
+    units that appear hardly varies and any run of units expecting a lump between them (say a
+    ministry's Vụ and Cục) gets at least one. Every unit above one that appears gets at least its
+    head; the sizes are then scaled to sum to count, a unit without staff never above its posts.
+    """
+    scale = count / sum(full)
+    start = rng.random()
+    acc, chosen, present = start, [], [0.0] * len(plans)
+    for i, (plan, size) in enumerate(zip(plans, full, strict=True)):
+        expected = size * scale
+        lump = max(1.0, min(size, _PEOPLE_PER_POST_IF_PRESENT * len(plan.leaders)))
+        p = min(1.0, expected / lump)
+        before = int(acc)
+        acc += p
+        if int(acc) > before:
+            present[i] = expected / p  # its lump, or its expected size if that is larger
+            chosen.append(i)
+    if not chosen and count:  # so few people that no unit came up: draw one, same odds
+        target, acc = start * (acc - start), 0.0
+        for i, (plan, size) in enumerate(zip(plans, full, strict=True)):
+            lump = max(1.0, min(size, _PEOPLE_PER_POST_IF_PRESENT * len(plan.leaders)))
+            acc += min(1.0, size * scale / lump)
+            if acc > target:
+                present[i] = lump
+                chosen.append(i)
+                break
+    heads = [0] * len(plans)  # 1 for every unit above one that appears
+    for i in chosen:
+        j = plans[i].parent
+        while j >= 0 and not heads[j]:
+            heads[j] = 1
+            j = plans[j].parent
+    fixed = sum(heads)
+    if fixed >= count:  # a handful of people: the most senior of those heads
+
+        def seniority(i: int) -> tuple[int, int]:
+            leaders = plans[i].leaders
+            return (title_rank(leaders[0]) if leaders else UNKNOWN_RANK, i)
+
+        order = sorted((i for i, h in enumerate(heads) if h), key=seniority)
+        sizes = [0] * len(plans)
+        for i in order[:count]:
+            sizes[i] = 1
+        return sizes
+    extra = [max(0.0, t - h) for t, h in zip(present, heads, strict=True)]
+    if not any(extra):
+        extra = [size * scale for size in full]
+    sizes = [h + n for h, n in zip(heads, _apportion(count - fixed, extra), strict=True)]
+    # Rounding may push a unit without staff (a Bộ, a tỉnh, a xã) past its posts: move the excess.
+    over = 0
+    for i, plan in enumerate(plans):
+        if not has_staff[i] and sizes[i] > len(plan.leaders):
+            over += sizes[i] - len(plan.leaders)
+            sizes[i] = len(plan.leaders)
+    if over:
+        room = [extra[i] if has_staff[i] else 0.0 for i in range(len(plans))]
+        if not any(room):
+            room = [1.0 if has_staff[i] else 0.0 for i in range(len(plans))]
+        if any(room):
+            sizes = [n + k for n, k in zip(sizes, _apportion(over, room), strict=True)]
+        else:  # nothing can hold staff: let the units keep them after all
+            sizes[chosen[0] if chosen else 0] += over
+    return sizes
 
 
 def generate_people(

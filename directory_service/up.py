@@ -92,14 +92,22 @@ def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30.0) -> N
     raise SlapdError(f"web UI did not listen on port {port} within {timeout:.0f} s")
 
 
-def serve(data_dir: Path, state: InstanceState, slapd: Slapd, http_port: int | None) -> int:
+def serve(
+    data_dir: Path,
+    state: InstanceState,
+    slapd: Slapd,
+    http_port: int | None,
+    host: str = "127.0.0.1",
+) -> int:
     """Run slapd and the web UI in the foreground until Ctrl-C or SIGTERM, then stop both."""
-    port = http_port or free_port(DEFAULT_HTTP_PORT)
-    if http_port and not port_is_free(port):
+    port = http_port or free_port(DEFAULT_HTTP_PORT, host)
+    if http_port and not port_is_free(port, host):
         raise SlapdError(f"HTTP port {port} is in use")
+    slapd.host = host
     slapd.start()
     env = dict(os.environ, GOVDIR_DATA_DIR=str(data_dir))
-    web = subprocess.Popen([sys.executable, "-m", "web", "--port", str(port)], env=env)
+    cmd = [sys.executable, "-m", "web", "--host", host, "--port", str(port)]
+    web = subprocess.Popen(cmd, env=env)
     stop = {"now": False}
 
     def on_term(signum, frame):
@@ -108,7 +116,8 @@ def serve(data_dir: Path, state: InstanceState, slapd: Slapd, http_port: int | N
     previous = signal.signal(signal.SIGTERM, on_term)
     try:
         wait_for_port(port, web)
-        print(banner(state, f"http://127.0.0.1:{port}/"), flush=True)
+        shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        print(banner(state, f"http://{shown}:{port}/"), flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         while not stop["now"]:
             if web.poll() is not None:
@@ -122,13 +131,19 @@ def serve(data_dir: Path, state: InstanceState, slapd: Slapd, http_port: int | N
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        if web.poll() is None:
-            web.terminate()
-            try:
-                web.wait(10)
-            except subprocess.TimeoutExpired:
-                web.kill()
-        slapd.stop()
+        # A second Ctrl-C while stopping must not leave slapd or the web UI behind.
+        previous_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            if web.poll() is None:
+                web.terminate()
+                try:
+                    web.wait(10)
+                except subprocess.TimeoutExpired:
+                    web.kill()
+            slapd.stop()
+        finally:
+            signal.signal(signal.SIGINT, previous_int)
+            signal.signal(signal.SIGTERM, previous)
         print("Stopped.", flush=True)
     return 0

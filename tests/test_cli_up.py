@@ -1,4 +1,4 @@
-"""`govdir up` end to end: first start builds and serves, Ctrl-C stops, a second start reuses the data."""
+"""`govdir up` end to end: first start builds and serves, Ctrl-C stops, restart reuses the data."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 import pytest
 
 from directory_service import names
-from directory_service.model import Unit
+from directory_service.model import BRANCH, MINISTRY, Unit
 from directory_service.positions import UNKNOWN_RANK, leader_slots, title_rank
 from directory_service.staff import (
     MAIL_STYLES,
@@ -18,6 +18,7 @@ from directory_service.staff import (
     mail_style,
     unit_levels,
 )
+from directory_service.tree import build_tree
 
 
 def small_tree() -> list[Unit]:
@@ -40,6 +41,21 @@ def small_tree() -> list[Unit]:
         Unit("00376", "Xã Sóc Sơn", "xa", "01", "hanoi.gov.vn", admin_code="00376"),
         Unit("00376-TT", "Trung tâm Phục vụ hành chính công", "trung-tam", "00376"),
     ]
+
+
+def assert_top_posts_then_staff(units: list[Unit], people) -> dict[str, list[str]]:
+    """Check each unit's people hold its top k posts, then staff titles; return titles by unit."""
+    unit = {u.code: u for u in units}
+    levels = unit_levels(units)
+    by_unit = defaultdict(list)
+    for p in people:
+        by_unit[p.unit_code].append(p.title)
+    for code, titles in by_unit.items():
+        posts = leader_slots(unit[code], levels[code])
+        k = min(len(titles), len(posts))
+        assert titles[:k] == posts[:k], code  # its top k posts, most senior first
+        assert all(title_rank(t) > max(map(title_rank, posts), default=0) for t in titles[k:])
+    return by_unit
 
 
 def as_rows(people) -> list[tuple]:
@@ -173,7 +189,7 @@ def test_phones_look_vietnamese(sample):
 
 def test_leaders_first_when_count_allows():
     units = small_tree()
-    people = list(generate_people(units, 2_000, seed=1))
+    people = list(generate_people(units, 2_000, seed=1))  # full scale: every post is filled
     titles = Counter(p.title for p in people)
     assert titles["Bộ trưởng"] == 1
     assert titles["Thống đốc"] == 1
@@ -193,13 +209,69 @@ def test_leaders_first_when_count_allows():
     assert not by_unit.get("TW") and not by_unit.get("DP")  # branches hold nobody
 
 
-def test_few_people_fill_the_most_senior_posts():
+@pytest.mark.parametrize("count", [1, 3, 7, 40, 300, 1_000])
+def test_below_full_scale_units_hold_their_top_posts_then_staff(count):
+    units = small_tree()  # fully staffed at about 1,700 people (72 posts)
+    people = list(generate_people(units, count, seed=2))
+    assert len(people) == count
+    by_unit = assert_top_posts_then_staff(units, people)
+    parent = {u.code: u.parent for u in units if u.type != BRANCH}
+    for code in by_unit:  # every unit above one with people has its head
+        assert parent[code] is None or parent[code] in by_unit or parent[code] in ("TW", "DP")
+    ministry = next(u for u in units if u.code == "BTP")
+    assert len(by_unit["BTP"]) <= len(leader_slots(ministry))  # a Bộ holds leaders only
+
+
+def test_few_people_are_heads_not_staff():
     people = list(generate_people(small_tree(), 3, seed=1))
-    assert sorted(p.title for p in people) == [
-        "Bộ trưởng",
-        "Chủ tịch UBND thành phố",
-        "Thống đốc",
-    ]
+    assert all(title_rank(p.title) < title_rank("Chuyên viên cao cấp") for p in people)
+
+
+def test_small_directory_reproducible_with_unique_uids_and_mail():
+    first = as_rows(generate_people(small_tree(), 500, seed=11))
+    assert first == as_rows(generate_people(small_tree(), 500, seed=11))
+    assert first != as_rows(generate_people(small_tree(), 500, seed=12))
+    assert len({r[0] for r in first}) == len({r[6] for r in first}) == len(first) == 500
+
+
+def test_small_directory_mixes_leaders_and_staff():
+    people = list(generate_people(small_tree(), 300, seed=1))
+    titles = Counter(p.title for p in people)
+    assert titles["Chuyên viên"] > 0
+    assert titles["Bộ trưởng"] == 1  # its Vụ, Cục and office carry weight, so it is present
+
+
+@pytest.fixture(scope="module")
+def national():
+    """Return the real national tree and 3,000 people generated over it with seed 7."""
+    units = list(build_tree())
+    return units, list(generate_people(units, 3_000, seed=7))
+
+
+def test_small_national_directory_is_mostly_ordinary_staff(national):
+    units, people = national
+    assert len(people) == 3_000
+    levels = unit_levels(units)
+    posts = {u.code: leader_slots(u, levels[u.code]) for u in units}
+    staff = [p for p in people if p.title not in posts[p.unit_code]]
+    assert len(staff) >= 0.4 * len(people)
+    assert all(title_rank(p.title) >= title_rank("Chuyên viên cao cấp") for p in staff)
+    titles = Counter(p.title for p in people)
+    assert titles["Chuyên viên"] > 0 and sum(t.startswith("Công chức") for t in titles) > 0
+    assert_top_posts_then_staff(units, people)
+
+
+def test_small_national_directory_keeps_ministers_and_chairs(national):
+    units, people = national
+    children = Counter(u.parent for u in units if u.type in ("cuc", "vu"))
+    ministries = [u for u in units if u.type == MINISTRY]
+    heaviest = max(ministries, key=lambda u: (children[u.code], u.code))
+    held = Counter((p.unit_code, p.title) for p in people)
+    assert held[heaviest.code, "Bộ trưởng"] == 1
+    assert all(held[m.code, "Bộ trưởng"] == 1 for m in ministries)
+    for u in units:
+        if u.type in ("tinh", "thanh-pho"):
+            assert held[u.code, leader_slots(u)[0]] == 1, u.code
 
 
 def test_staff_goes_mostly_to_ministry_units_and_departments(sample):

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import signal
+
+from werkzeug.serving import make_server
 
 from . import create_app
 
@@ -13,9 +17,11 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
     args = parser.parse_args()
-    app = create_app()
+    server = make_server(args.host, args.port, create_app(), threaded=True)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+        server.serve_forever()
     except KeyboardInterrupt:
         pass
 
