@@ -6,7 +6,7 @@ import io
 
 import ldif
 
-from directory_service.loading import directory_entries, entry_ldif, ldif_chunks
+from directory_service.loading import directory_entries, entry_ldif, ldif_chunks, load_directory
 
 
 def parse(data: bytes) -> list[tuple[str, dict[str, list[bytes]]]]:
@@ -33,3 +33,32 @@ def test_directory_ldif_round_trips_and_is_reproducible():
     assert parse(data) == [(dn, {k: list(v) for k, v in a.items()}) for dn, a in expected]
     _, again = directory_entries("dc=gov,dc=vn", {}, "2025", 500, 3)
     assert b"".join(ldif_chunks(again)) == data
+
+
+def test_legacy_three_tier_tree_loads_into_slapd(tmp_path):
+    from directory_service.admin_units import communes, districts, provinces
+    from directory_service.instance import ConnectionSettings
+    from directory_service.slapd import Slapd, free_port, hash_password
+    from directory_service.slapd_config import SlapdLayout
+    from directory_service.store import Directory
+
+    slapd = Slapd(SlapdLayout(tmp_path / "legacy"), free_port())
+    slapd.initialise(hash_password("legacy-admin"))
+    load_directory(
+        slapd, {"addressbook": "a", "web": "w"}, "legacy", people=300, seed=2, quiet=True
+    )
+    slapd.start()
+    try:
+        settings = ConnectionSettings(
+            slapd.uri, slapd.layout.root_dn, "legacy-admin", "dc=gov,dc=vn"
+        )
+        units = Directory(settings).units()
+        for level, expected in ((provinces, 63), (districts, None), (communes, None)):
+            codes = {u.code for u in level("legacy")}
+            assert codes <= units.keys()
+            assert expected is None or len(codes) == expected
+        assert 690 <= len(districts("legacy")) <= 710 and len(communes("legacy")) > 10_000
+        # Communes hang under their district, districts under their province.
+        assert units["00001"].path[-3:] == ("01", "001", "00001")
+    finally:
+        slapd.stop()
