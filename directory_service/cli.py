@@ -18,6 +18,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     state, slapd = prepare(
         data_dir,
         ldap_port=args.ldap_port,
+        ldaps_port=args.ldaps_port,
         demo_people=args.demo_people,
         structure=args.tree,
         seed=args.seed,
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     up = sub.add_parser("up", help="start slapd and the web UI, creating the demo on first run")
     up.add_argument("--data-dir", default=argparse.SUPPRESS)
     up.add_argument("--ldap-port", type=int)
+    up.add_argument("--ldaps-port", type=int)
     up.add_argument("--http-port", type=int)
     up.add_argument(
         "--host", default="127.0.0.1", help="address slapd and the web UI listen on (127.0.0.1)"

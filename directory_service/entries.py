@@ -26,11 +26,25 @@ def name_values(text: str) -> tuple[str, ...]:
 
 
 def full_name_values(family: str, middle: str, given: str) -> tuple[str, ...]:
-    """Return name_values of a full name, folding its (often repeated) parts separately."""
+    """Return a full name's values: accented, folded, then words accented only up to a point.
+
+    The third kind ("Nguyễn Van An") lets an unmodified mail client match what people type
+    when they put the diacritics on the first word only ("nguyễn van").
+    """
     parts = [p for p in (family, middle, given) if p]
     text = nfc(" ".join(parts))
     folded = " ".join(name_values(p)[-1] for p in parts)
-    return (text, folded) if folded.lower() != text.lower() else (text,)
+    values = [text]
+    seen = {text.lower()}
+    words, folded_words = text.split(" "), folded.split(" ")
+    candidates = [folded]
+    if len(words) == len(folded_words):
+        candidates += [" ".join(words[:k] + folded_words[k:]) for k in range(len(words) - 1, 0, -1)]
+    for value in candidates:
+        if value.lower() not in seen:
+            seen.add(value.lower())
+            values.append(value)
+    return tuple(values)
 
 
 def _enc(values: Iterable[str]) -> list[bytes]:

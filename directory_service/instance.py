@@ -24,17 +24,21 @@ class InstanceState:
     admin_password: str
     addressbook_password: str
     web_password: str
+    ldaps_port: int = 0
     structure: str = "2025"
     demo_people: int = 0
     seed: int = 1
     loaded: bool = False
 
     @classmethod
-    def new(cls, base_dn: str, ldap_port: int, structure: str, people: int, seed: int):
+    def new(
+        cls, base_dn: str, ldap_port: int, ldaps_port: int, structure: str, people: int, seed: int
+    ):
         """Return a fresh state with newly generated passwords."""
         return cls(
             base_dn=base_dn,
             ldap_port=ldap_port,
+            ldaps_port=ldaps_port,
             admin_password=secrets.token_urlsafe(18),
             addressbook_password=secrets.token_urlsafe(12),
             web_password=secrets.token_urlsafe(18),
@@ -47,6 +51,11 @@ class InstanceState:
     def ldap_uri(self) -> str:
         """Return the LDAP URI the instance listens on."""
         return f"ldap://127.0.0.1:{self.ldap_port}"
+
+    @property
+    def ldaps_uri(self) -> str:
+        """Return the LDAPS URI the instance listens on."""
+        return f"ldaps://127.0.0.1:{self.ldaps_port}"
 
 
 def data_dir_from_env(explicit: str | os.PathLike | None = None) -> Path:

@@ -54,22 +54,30 @@ def accented_words(query: str) -> list[str]:
     return [w for w in clean(query).lower().split() if fold_key(w) != w]
 
 
-def word_filter(word: str) -> str:
-    """Return the filter for one word: a prefix of a name part, the email or the title."""
+def name_word_filter(word: str) -> str:
+    """Return the filter for a word that starts a part of a person's name."""
+    w = ldap.filter.escape_filter_chars(word)
+    return f"(|(givenName={w}*)(sn={w}*)(govdirMiddleName={w}*)(govdirMiddleName=* {w}*)(cn={w}*))"
+
+
+def any_word_filter(word: str) -> str:
+    """Return the filter for a word that starts a name, title or unit word, an address or a code."""
     w = ldap.filter.escape_filter_chars(word)
     if "@" in word:
         return f"(mail={w}*)"
     return (
         f"(|(givenName={w}*)(sn={w}*)(govdirMiddleName={w}*)(govdirMiddleName=* {w}*)"
-        f"(mail={w}*)(title={w}*)(title=* {w}*))"
+        f"(mail={w}*)(title={w}*)(title=* {w}*)(ou={w}*)(ou=* {w}*)(o={w}*)(o=* {w}*)"
+        f"(govdirUnitPath={w}))"
     )
 
 
-def people_filter(words: list[str], unit_code: str | None = None) -> str:
+def people_filter(words: list[str], unit_code: str | None = None, names_only: bool = False) -> str:
     """Return the LDAP filter for people matching every word, optionally inside a unit."""
     parts = ["(objectClass=govdirPerson)", "(!(govdirStatus=left))"]
     if unit_code:
         parts.append(ldap.filter.filter_format("(govdirUnitPath=%s)", [unit_code]))
+    word_filter = name_word_filter if names_only else any_word_filter
     parts.extend(word_filter(w) for w in words)
     return "(&" + "".join(parts) + ")"
 
@@ -97,14 +105,25 @@ def search_people(
     directory: Directory, query: str, unit_code: str | None = None, page: int = 1,
     per_page: int = 20,
 ) -> SearchPage:  # fmt: skip
-    """Return a ranked page of people matching query, Vietnamese order within each rank."""
+    """Return a ranked page of people matching query, Vietnamese order within each rank.
+
+    Names come first: when some people's names match every word, they are the result (one
+    LDAP search). Only when nobody's name does may words also match titles ("giam doc so"),
+    unit names and codes, and addresses, so a common word cannot crowd named people out.
+    """
     words = query_words(query)
     if not words:
         return SearchPage(query, [], page, per_page, 0, False)
     accented = accented_words(query)
-    entries, truncated = directory.search(
-        people_filter(words, unit_code), PERSON_ATTRS, limit=CANDIDATE_LIMIT
-    )
+    entries, truncated = [], False
+    if not any("@" in w for w in words):
+        entries, truncated = directory.search(
+            people_filter(words, unit_code, names_only=True), PERSON_ATTRS, limit=CANDIDATE_LIMIT
+        )
+    if not entries:
+        entries, truncated = directory.search(
+            people_filter(words, unit_code), PERSON_ATTRS, limit=CANDIDATE_LIMIT
+        )
     people = [person_from_entry(dn, attrs) for dn, attrs in entries]
     people.sort(
         key=lambda p: (*rank(p, words, accented), sort_key_parts(p.family, p.middle, p.given))

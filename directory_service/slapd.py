@@ -64,8 +64,9 @@ def free_port(preferred: int | None = None, host: str = "127.0.0.1") -> int:
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
-    """Return whether port can be bound on host."""
+    """Return whether a server (which sets SO_REUSEADDR, as slapd does) can bind port on host."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError:
@@ -85,9 +86,12 @@ def _die_with_parent() -> None:
 class Slapd:
     """A private slapd instance living entirely inside one data directory."""
 
-    def __init__(self, layout: SlapdLayout, port: int, host: str = "127.0.0.1"):
+    def __init__(
+        self, layout: SlapdLayout, port: int, host: str = "127.0.0.1", ldaps_port: int | None = None
+    ):
         self.layout = layout
         self.port = port
+        self.ldaps_port = ldaps_port
         self.host = host
         self.process: subprocess.Popen | None = None
 
@@ -95,6 +99,11 @@ class Slapd:
     def uri(self) -> str:
         """Return the ldap:// URI clients use."""
         return f"ldap://{self.host}:{self.port}"
+
+    @property
+    def ldaps_uri(self) -> str | None:
+        """Return the ldaps:// URI, when the instance offers LDAPS."""
+        return f"ldaps://{self.host}:{self.ldaps_port}" if self.ldaps_port else None
 
     @property
     def ldapi_uri(self) -> str:
@@ -150,8 +159,9 @@ class Slapd:
         """Start slapd in the foreground as a child process and wait until it answers."""
         if pid := self.running_pid():
             raise SlapdError(f"a slapd (pid {pid}) already serves {self.layout.data_dir}")
-        if not port_is_free(self.port, self.host):
-            raise SlapdError(f"port {self.port} on {self.host} is in use")
+        for port in (self.port, self.ldaps_port):
+            if port and not port_is_free(port, self.host):
+                raise SlapdError(f"port {port} on {self.host} is in use")
         self.layout.run_dir.mkdir(parents=True, exist_ok=True)
         if self.layout.ldapi_path.exists():
             self.layout.ldapi_path.unlink()
@@ -160,7 +170,7 @@ class Slapd:
             self._binary(),
             "-d", "0",
             "-F", str(self.layout.config_dir),
-            "-h", f"{self.uri}/ {self.ldapi_uri}",
+            "-h", " ".join(u + "/" for u in (self.uri, self.ldaps_uri, self.ldapi_uri) if u),
         ]  # fmt: skip
         self.process = subprocess.Popen(
             cmd,

@@ -66,6 +66,11 @@ class SlapdLayout:
         return self.data_dir / "run"
 
     @property
+    def tls_dir(self) -> Path:
+        """Return the directory of the instance's certificate and key."""
+        return self.data_dir / "tls"
+
+    @property
     def ldapi_path(self) -> Path:
         """Return the path of the ldapi socket."""
         return self.run_dir / "ldapi"
@@ -122,6 +127,32 @@ def _limits(layout: SlapdLayout) -> list[str]:
     ]
 
 
+def _tls(layout: SlapdLayout) -> list[str]:
+    cert, key = layout.tls_dir / "cert.pem", layout.tls_dir / "key.pem"
+    if not (cert.exists() and key.exists()):
+        return []
+    return [
+        f"olcTLSCertificateFile: {cert}",
+        f"olcTLSCertificateKeyFile: {key}",
+        "olcTLSProtocolMin: 3.3",
+    ]
+
+
+def _sssvlv() -> list[str]:
+    # Server-side sorting and virtual list views (RFC 2891, draft-ietf-ldapext-ldapv3-vlv):
+    # SOGo sends a critical sort control and fails without it.
+    return [
+        "dn: olcOverlay={0}sssvlv,olcDatabase={1}mdb,cn=config",
+        "objectClass: olcOverlayConfig",
+        "objectClass: olcSssVlvConfig",
+        "olcOverlay: {0}sssvlv",
+        "olcSssVlvMax: 64",
+        "olcSssVlvMaxKeys: 3",
+        "olcSssVlvMaxPerConn: 16",
+        "",
+    ]
+
+
 def config_ldif(layout: SlapdLayout, root_pw_hash: str) -> str:
     """Return the cn=config LDIF that slapadd -n0 loads for this instance."""
     uid, gid = os.getuid(), os.getgid()
@@ -135,6 +166,7 @@ def config_ldif(layout: SlapdLayout, root_pw_hash: str) -> str:
         "olcSizeLimit: 500",
         "olcTimeLimit: 30",
         *(f"{k}: {v}" for k, v in SUBSTR_SETTINGS.items()),
+        *_tls(layout),
         "",
         "dn: cn=module{0},cn=config",
         "objectClass: olcModuleList",
@@ -142,6 +174,7 @@ def config_ldif(layout: SlapdLayout, root_pw_hash: str) -> str:
         f"olcModulePath: {MODULE_DIR}",
         "olcModuleLoad: back_mdb",
         "olcModuleLoad: argon2",
+        "olcModuleLoad: sssvlv",
         "",
         "dn: cn=schema,cn=config",
         "objectClass: olcSchemaConfig",
@@ -178,5 +211,6 @@ def config_ldif(layout: SlapdLayout, root_pw_hash: str) -> str:
         *(f"olcLimits: {{{n}}}{lim}" for n, lim in enumerate(_limits(layout))),
         *(f"olcAccess: {{{n}}}{acl}" for n, acl in enumerate(_acls(layout))),
         "",
+        *_sssvlv(),
     ]
     return "\n".join(lines)

@@ -11,6 +11,7 @@ import ldap.filter
 
 from .entries import UNIT_RDN
 from .instance import ConnectionSettings
+from .text import word_sort_key
 
 PERSON_ATTRS = [
     "uid", "cn", "displayName", "sn", "givenName", "govdirMiddleName", "mail", "title",
@@ -182,6 +183,11 @@ class Directory:
     def unit(self, code: str) -> UnitInfo | None:
         """Return the unit with this code, or None."""
         return self.units().get(code)
+
+    def children(self, code: str) -> list[UnitInfo]:
+        """Return the units directly under a unit, in Vietnamese name order."""
+        kids = [u for u in self.units().values() if len(u.path) >= 2 and u.path[-2] == code]
+        return sorted(kids, key=lambda u: word_sort_key(u.name))
 
     def unit_path_names(self, path: tuple[str, ...]) -> list[UnitInfo]:
         """Return the units along a path of codes, skipping the top branch."""

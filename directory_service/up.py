@@ -19,8 +19,10 @@ from .instance import (
 )
 from .loading import load_directory
 from .slapd import Slapd, SlapdError, free_port, hash_password, port_is_free
+from .tls import ensure_certificate
 
 DEFAULT_LDAP_PORT = 3389
+DEFAULT_LDAPS_PORT = 6636
 DEFAULT_HTTP_PORT = 5000
 DEFAULT_DEMO_PEOPLE = 50_000
 
@@ -28,6 +30,7 @@ DEFAULT_DEMO_PEOPLE = 50_000
 def prepare(
     data_dir: Path,
     ldap_port: int | None = None,
+    ldaps_port: int | None = None,
     demo_people: int | None = None,
     structure: str = "2025",
     seed: int = 1,
@@ -38,19 +41,21 @@ def prepare(
     state = load_state(data_dir)
     if state is None:
         port = ldap_port or free_port(DEFAULT_LDAP_PORT)
+        tls_port = ldaps_port or free_port(
+            DEFAULT_LDAPS_PORT if port != DEFAULT_LDAPS_PORT else None
+        )
         people = DEFAULT_DEMO_PEOPLE if demo_people is None else demo_people
-        state = InstanceState.new(base_dn, port, structure, people, seed)
+        state = InstanceState.new(base_dn, port, tls_port, structure, people, seed)
         save_state(data_dir, state)
-    elif ldap_port:
-        state.ldap_port = ldap_port
-    elif not port_is_free(state.ldap_port):
-        state.ldap_port = free_port()
-    slapd = Slapd(layout_for(data_dir, state), state.ldap_port)
+    state.ldap_port = ldap_port or _still_free(state.ldap_port, avoid=state.ldaps_port)
+    state.ldaps_port = ldaps_port or _still_free(state.ldaps_port, avoid=state.ldap_port)
+    slapd = Slapd(layout_for(data_dir, state), state.ldap_port, ldaps_port=state.ldaps_port)
     if not state.loaded:
         if slapd.is_initialised():
             # A load that did not finish: start again from nothing, never from half a database.
             for d in (slapd.layout.config_dir, slapd.layout.db_dir):
                 subprocess.run(["rm", "-rf", str(d)], check=True)
+        ensure_certificate(slapd.layout.tls_dir)
         slapd.initialise(hash_password(state.admin_password))
         passwords = {"addressbook": state.addressbook_password, "web": state.web_password}
         started = time.monotonic()
@@ -64,16 +69,27 @@ def prepare(
     return state, slapd
 
 
-def banner(state: InstanceState, web_url: str | None) -> str:
+def _still_free(port: int, avoid: int) -> int:
+    """Return port if it can still be bound, else another free port (never avoid)."""
+    if port and port_is_free(port):
+        return port
+    while (other := free_port()) == avoid:
+        pass
+    return other
+
+
+def banner(state: InstanceState, web_url: str | None, data_dir: Path) -> str:
     """Return the lines telling a user where the directory is and how to bind to it."""
     lines = []
     if web_url:
         lines.append(f"Web:                   {web_url}")
     lines += [
         f"LDAP URI:              {state.ldap_uri}",
+        f"LDAPS URI:             {state.ldaps_uri}",
         f"Base DN:               {state.base_dn}",
         f"Address book bind DN:  cn=addressbook,{state.base_dn}",
         f"Address book password: {state.addressbook_password}",
+        f"CA certificate:        {data_dir / 'tls' / 'cert.pem'}",
     ]
     return "\n".join(lines)
 
@@ -117,7 +133,7 @@ def serve(
     try:
         wait_for_port(port, web)
         shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
-        print(banner(state, f"http://{shown}:{port}/"), flush=True)
+        print(banner(state, f"http://{shown}:{port}/", data_dir), flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         while not stop["now"]:
             if web.poll() is not None:

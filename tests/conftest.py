@@ -58,3 +58,31 @@ def app(web_directory):
 def client(app):
     """Return a Flask test client."""
     return app.test_client()
+
+
+KNOWN_NAME = "Nguyễn Văn An"
+KNOWN_MAIL = "annv.snv@hanoi.gov.vn"
+
+
+@pytest.fixture(scope="session")
+def known_person(instance):
+    """Add Nguyễn Văn An, Chuyên viên of Sở Nội vụ Hà Nội, and return his DN."""
+    import ldap
+    import ldap.modlist
+
+    from directory_service.entries import TreeIndex
+    from directory_service.model import Person
+    from directory_service.tree import build_tree
+
+    state, slapd, _ = instance
+    index = TreeIndex(build_tree(), state.base_dn)
+    person = Person(
+        uid="ptestannv01", family="Nguyễn", middle="Văn", given="An", unit_code="01-SNV",
+        title="Chuyên viên", mail=[KNOWN_MAIL], phone="024 3825 0000", gender="M",
+    )  # fmt: skip
+    dn, attrs = index.person_entry(person)
+    conn = ldap.initialize(slapd.uri)
+    conn.simple_bind_s(f"cn=admin,{state.base_dn}", state.admin_password)
+    conn.add_s(dn, ldap.modlist.addModlist(attrs))
+    conn.unbind_s()
+    return dn

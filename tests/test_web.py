@@ -54,3 +54,11 @@ def test_directory_down_gives_a_friendly_page():
     html = resp.get_data(as_text=True)
     assert "Thử lại" in html and "Traceback" not in html
     assert client.get("/api/search?q=an").status_code == 503
+
+
+def test_search_can_be_narrowed_to_a_province(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "Cả nước" in html and '<option value="01">Thành phố Hà Nội</option>' in html
+    data = client.get("/api/search?q=nguyen&unit=01").get_json()
+    assert data["total"] > 0
+    assert all(p["unit"][0]["code"] == "01" for p in data["people"])

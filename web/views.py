@@ -26,6 +26,12 @@ def _unit_path(person: PersonInfo) -> list:
     return directory().unit_path_names(person.unit_path)
 
 
+def _scopes() -> list[tuple[str, list]]:
+    """Return the choices for narrowing a search: central agencies, then provinces."""
+    d = directory()
+    return [(d.unit(code).name, d.children(code)) for code in ("TW", "DP") if d.unit(code)]
+
+
 @bp.after_request
 def remember_language(response):
     """Keep an explicit ?lang= choice in a cookie."""
@@ -38,7 +44,7 @@ def remember_language(response):
 @bp.route("/")
 def index():
     """Show the search box."""
-    return render_template("search.html", query="", result=None, error=None)
+    return render_template("search.html", query="", result=None, error=None, scopes=_scopes())
 
 
 @bp.route("/search")
@@ -55,7 +61,7 @@ def search():
         error = "too-long"
     paths = {p.uid: _unit_path(p) for p in result.people} if result else {}
     return render_template("search.html", query=query, unit=unit, result=result, error=error,
-                           paths=paths)  # fmt: skip
+                           paths=paths, scopes=_scopes())  # fmt: skip
 
 
 @bp.route("/api/search")
