@@ -12,11 +12,13 @@ from .text import clean, fold_key, sort_key_parts
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 8
+MIN_WORD_CHARS = 2  # a one-letter word cannot use the substring indexes (slapd would scan)
 CANDIDATE_LIMIT = 1000
+MAX_UNITS_PER_WORD = 200  # a word naming more units than this is too vague to narrow by unit
 # Keep letters, digits and the characters of an email address; everything else separates words.
 _WORD = re.compile(r"[\w@.+-]+")
 
-EXACT, ALL_PREFIX, PARTIAL = 0, 1, 2
+EXACT, ALL_PREFIX, TITLE, PARTIAL = 0, 1, 2, 3
 
 
 class QueryError(ValueError):
@@ -45,7 +47,7 @@ def query_words(query: str) -> list[str]:
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"query longer than {MAX_QUERY_CHARS} characters")
     words = [w.strip(".-+") for w in _WORD.findall(fold_key(clean(query.replace("\0", " "))))]
-    words = [w for w in words if w and w != "_"]
+    words = [w for w in words if len(w) >= MIN_WORD_CHARS and w != "_"]
     return words[:MAX_WORDS]
 
 
@@ -55,30 +57,44 @@ def accented_words(query: str) -> list[str]:
 
 
 def name_word_filter(word: str) -> str:
-    """Return the filter for a word that starts a part of a person's name."""
+    """Return the filter for a word that starts a word of a person's name."""
     w = ldap.filter.escape_filter_chars(word)
-    return f"(|(givenName={w}*)(sn={w}*)(govdirMiddleName={w}*)(govdirMiddleName=* {w}*)(cn={w}*))"
+    return f"(|(cn={w}*)(cn=* {w}*))"
 
 
-def any_word_filter(word: str) -> str:
-    """Return the filter for a word that starts a name, title or unit word, an address or a code."""
+def any_word_filter(word: str, unit_codes: list[str] = ()) -> str:
+    """Return the filter for a word that starts a name or title word, an address, or is a unit's."""
     w = ldap.filter.escape_filter_chars(word)
     if "@" in word:
         return f"(mail={w}*)"
-    return (
-        f"(|(givenName={w}*)(sn={w}*)(govdirMiddleName={w}*)(govdirMiddleName=* {w}*)"
-        f"(mail={w}*)(title={w}*)(title=* {w}*)(ou={w}*)(ou=* {w}*)(o={w}*)(o=* {w}*)"
-        f"(govdirUnitPath={w}))"
+    units = "".join(
+        ldap.filter.filter_format("(govdirUnitPath=%s)", [c]) for c in (word, *unit_codes)
     )
+    return f"(|(cn={w}*)(cn=* {w}*)(mail={w}*)(title={w}*)(title=* {w}*){units})"
 
 
-def people_filter(words: list[str], unit_code: str | None = None, names_only: bool = False) -> str:
-    """Return the LDAP filter for people matching every word, optionally inside a unit."""
+def units_named(directory: Directory, word: str) -> list[str]:
+    """Return the codes of units with a name word starting with word, or [] if too many."""
+    codes = [code for code, words in directory.unit_name_words().items()
+             if any(w.startswith(word) for w in words)]  # fmt: skip
+    return codes if len(codes) <= MAX_UNITS_PER_WORD else []
+
+
+def people_filter(
+    words: list[str], unit_code: str | None = None, unit_codes: dict[str, list[str]] | None = None
+) -> str:
+    """Return the LDAP filter for people matching every word, optionally inside a unit.
+
+    Without unit_codes only names are searched; with it (a word -> unit codes map) each word
+    may also match a title, an address, or the name or code of a unit above the person.
+    """
     parts = ["(objectClass=govdirPerson)", "(!(govdirStatus=left))"]
     if unit_code:
         parts.append(ldap.filter.filter_format("(govdirUnitPath=%s)", [unit_code]))
-    word_filter = name_word_filter if names_only else any_word_filter
-    parts.extend(word_filter(w) for w in words)
+    for w in words:
+        parts.append(
+            name_word_filter(w) if unit_codes is None else any_word_filter(w, unit_codes.get(w, []))
+        )
     return "(&" + "".join(parts) + ")"
 
 
@@ -93,7 +109,8 @@ def rank(person: PersonInfo, words: list[str], accented: list[str]) -> tuple[int
         for w in words:
             hit = next((t for t in remaining if t.startswith(w)), None)
             if hit is None:
-                level = PARTIAL
+                title = fold_key(person.title)
+                level = TITLE if title.startswith(" ".join(words)) else PARTIAL
                 break
             remaining.remove(hit)
     name_words = clean(person.name).lower().split()
@@ -118,11 +135,12 @@ def search_people(
     entries, truncated = [], False
     if not any("@" in w for w in words):
         entries, truncated = directory.search(
-            people_filter(words, unit_code, names_only=True), PERSON_ATTRS, limit=CANDIDATE_LIMIT
+            people_filter(words, unit_code), PERSON_ATTRS, limit=CANDIDATE_LIMIT
         )
     if not entries:
+        units = {w: units_named(directory, w) for w in words if "@" not in w}
         entries, truncated = directory.search(
-            people_filter(words, unit_code), PERSON_ATTRS, limit=CANDIDATE_LIMIT
+            people_filter(words, unit_code, units), PERSON_ATTRS, limit=CANDIDATE_LIMIT
         )
     people = [person_from_entry(dn, attrs) for dn, attrs in entries]
     people.sort(

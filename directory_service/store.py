@@ -11,12 +11,13 @@ import ldap.filter
 
 from .entries import UNIT_RDN
 from .instance import ConnectionSettings
-from .text import word_sort_key
+from .text import fold_key, word_sort_key
 
 PERSON_ATTRS = [
     "uid", "cn", "displayName", "sn", "givenName", "govdirMiddleName", "mail", "title",
     "telephoneNumber", "ou", "o", "st", UNIT_RDN, "govdirUnitPath", "govdirStatus",
 ]  # fmt: skip
+UNITS_LIMIT = 1_000_000  # the whole unit list, past the soft size limit
 UNIT_ATTRS = ["ou", UNIT_RDN, "govdirUnitType", "mail", "govdirMailDomain", "govdirUnitPath"]
 
 
@@ -175,10 +176,19 @@ class Directory:
         """Return every unit by code, cached for a few minutes (units change rarely)."""
         with self._lock:
             if self._units is None or time.monotonic() - self._units_at > self._unit_ttl:
-                entries, _ = self.search("(objectClass=govdirUnit)", UNIT_ATTRS)
+                entries, _ = self.search("(objectClass=govdirUnit)", UNIT_ATTRS, limit=UNITS_LIMIT)
                 self._units = {u.code: u for u in (unit_from_entry(*e) for e in entries)}
                 self._units_at = time.monotonic()
             return self._units
+
+    def unit_name_words(self) -> dict[str, tuple[str, ...]]:
+        """Return every unit's folded name words by code (for matching unit names in queries)."""
+        units = self.units()
+        cached = getattr(self, "_name_words", None)
+        if cached is None or cached[0] is not units:
+            words = {code: tuple(fold_key(u.name).split()) for code, u in units.items()}
+            self._name_words = cached = (units, words)
+        return cached[1]
 
     def unit(self, code: str) -> UnitInfo | None:
         """Return the unit with this code, or None."""

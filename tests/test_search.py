@@ -7,7 +7,7 @@ import pytest
 from directory_service.search import (
     ALL_PREFIX,
     EXACT,
-    PARTIAL,
+    TITLE,
     QueryError,
     accented_words,
     people_filter,
@@ -57,7 +57,7 @@ def test_ranked_then_vietnamese_order(web_directory):
 def test_title_matches_rank_after_names(web_directory):
     page = search_people(web_directory, "chuyen vien", per_page=50)
     assert page.total > 0 and all("Chuyên viên" in p.title for p in page.people)
-    assert {rank(p, ["chuyen", "vien"], [])[0] for p in page.people} == {PARTIAL}
+    assert {rank(p, ["chuyen", "vien"], [])[0] for p in page.people} == {TITLE}
 
 
 def test_search_by_email_prefix(web_directory):
@@ -104,3 +104,27 @@ def test_filter_is_escaped():
 def test_overlong_query_is_a_clear_error(web_directory):
     with pytest.raises(QueryError):
         search_people(web_directory, "a" * 10_000)
+
+
+def test_title_and_unit_words_when_no_name_matches(web_directory):
+    page = search_people(web_directory, "giam doc so", per_page=1000)
+    titles = [p.title for p in page.people]
+    heads = titles.index(next(t for t in titles if not t.startswith("Giám đốc Sở")))
+    assert heads > 0 and all(t.startswith("Giám đốc Sở") for t in titles[:heads])
+    assert all("Giám đốc Sở" in t for t in titles)  # then "Phó Giám đốc Sở"
+    person = next(
+        p
+        for p in search_people(web_directory, "nguyen", per_page=1000).people
+        if len(p.unit_path) >= 4 and p.unit_path[2].isdigit()  # inside a commune
+    )
+    commune = web_directory.unit(p.unit_path[2]) if (p := person) else None
+    last_word = fold_key(commune.name).split()[-1]
+    by_name = search_people(web_directory, f"nguyen {last_word}", per_page=1000)
+    assert person.uid in {p.uid for p in by_name.people}
+    by_code = search_people(web_directory, f"nguyen {commune.code}", per_page=1000)
+    assert person.uid in {p.uid for p in by_code.people}
+    assert all(commune.code in p.unit_path for p in by_code.people)
+
+
+def test_one_letter_words_are_ignored():
+    assert query_words("a b nguyen") == ["nguyen"]

@@ -62,3 +62,7 @@ def test_search_can_be_narrowed_to_a_province(client):
     data = client.get("/api/search?q=nguyen&unit=01").get_json()
     assert data["total"] > 0
     assert all(p["unit"][0]["code"] == "01" for p in data["people"])
+
+
+def test_web_account_sees_every_unit(web_directory):
+    assert len(web_directory.units()) > 17_000  # past its soft size limit of 1,000
