@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 DEMO_ARGS ?=
 
-.PHONY: demo test bench lint install system-packages clean
+.PHONY: demo test bench bench-tools lint install system-packages clean
 
 demo: install
 	$(BIN)/govdir up $(DEMO_ARGS)
@@ -18,8 +18,18 @@ test: install
 	$(BIN)/ruff check directory_service web tests benchmarks tools
 	$(BIN)/python -m pytest -q
 
-bench: install
+bench: install bench-tools
 	$(BIN)/python benchmarks/run_all.py
+
+# ldclt, the C load generator of 389-ds-base, unpacked (not installed) as the server's ceiling.
+LDCLT := var/tools/ldclt/usr/bin/ldclt
+bench-tools: $(LDCLT)
+
+$(LDCLT):
+	mkdir -p var/tools/debs var/tools/ldclt
+	cd var/tools/debs && apt-get download 389-ds-base 389-ds-base-libs
+	for f in var/tools/debs/*.deb; do dpkg -x $$f var/tools/ldclt; done
+	test -x $(LDCLT)
 
 lint: install
 	$(BIN)/ruff check directory_service web tests benchmarks tools

@@ -1,0 +1,160 @@
+"""Benchmark search on a large directory: JSON API vs raw python-ldap, and mail-client filters.
+
+    python benchmarks/bench_search.py [--data-dir DIR] [--people N] [--queries Q]
+
+Uses the instance in DIR (built with N synthetic people on first use, then reused), and:
+1. times the same name searches through raw python-ldap (one connection, the filter, attributes
+   and size limit search_people sends) and through the JSON API (/api/search, Flask in process),
+   printing rates, p50/p95 and the ratio API/raw;
+2. times each mail client's autocomplete filter as the address-book account (p50/p95);
+3. runs ldclt (389-ds-base's C load tool) on the exact-match filter when it is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import ldap  # noqa: E402
+from ldap.filter import filter_format  # noqa: E402
+
+from directory_service.instance import ConnectionSettings  # noqa: E402
+from directory_service.search import CANDIDATE_LIMIT, people_filter, query_words  # noqa: E402
+from directory_service.store import PERSON_ATTRS, Directory  # noqa: E402
+from directory_service.text import fold_key  # noqa: E402
+from directory_service.up import prepare  # noqa: E402
+from tests.mail_clients import CLIENTS  # noqa: E402
+
+
+def pct(values: list[float], p: float) -> float:
+    """Return the p-th percentile of values (milliseconds in, milliseconds out)."""
+    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
+
+
+def report(label: str, times: list[float]) -> float:
+    """Print rate and latency of a list of durations in seconds; return the rate."""
+    ms = [t * 1000 for t in times]
+    rate = len(times) / sum(times)
+    print(f"{label:34s} {rate:8,.0f}/s  p50 {pct(ms, 50):6.1f} ms  p95 {pct(ms, 95):6.1f} ms")
+    return rate
+
+
+def sample_queries(directory: Directory, n: int, seed: int) -> list[str]:
+    """Return name queries people type: full names, family + given, given names, accented."""
+    rng = random.Random(seed)
+    codes = sorted(directory.units())
+    queries = []
+    while len(queries) < n:
+        code = rng.choice(codes)
+        filt = filter_format("(&(objectClass=govdirPerson)(govdirUnitCode=%s))", [code])
+        entries, _ = directory.search(filt, ["cn", "sn", "givenName"], limit=50)
+        if not entries:
+            continue
+        _, a = rng.choice(entries)
+        full = a["cn"][0].decode()
+        given, family = a["givenName"][0].decode(), a["sn"][0].decode()
+        queries.append(rng.choice([fold_key(full), f"{fold_key(given)} {fold_key(family)}",
+                                   full, f"{family} {given}"]))  # fmt: skip
+    return queries
+
+
+LDCLT = ROOT / "var" / "tools" / "ldclt" / "usr" / "bin" / "ldclt"
+
+
+def run_ldclt(port: int, web: ConnectionSettings, base: str, name: str, prefix: str) -> None:
+    """Print ldclt's search rate on an exact and a prefix filter: the server's ceiling."""
+    if not LDCLT.exists():
+        print("ldclt: not unpacked (make bench-tools), server ceiling not measured")
+        return
+    libs = [
+        LDCLT.parents[1] / "lib" / "x86_64-linux-gnu",
+        LDCLT.parents[1] / "lib" / "x86_64-linux-gnu" / "dirsrv",
+    ]
+    env = {"LD_LIBRARY_PATH": ":".join(map(str, libs)), "PATH": "/usr/bin:/bin"}
+    sn = fold_key(name).split()[0]
+    for label, filt in (("exact cn", f"(cn={fold_key(name)})"), ("prefix sn", f"(sn={prefix}*)")):
+        out = subprocess.run(
+            [str(LDCLT), "-h", "127.0.0.1", "-p", str(port), "-D", web.bind_dn, "-w",
+             web.password, "-b", base, "-e", "esearch", "-f", filt, "-n", "2", "-N", "1", "-q"],
+            capture_output=True, text=True, env=env,
+        )  # fmt: skip
+        rate = re.search(r"\(([\d.]+)/sec\)", out.stdout + out.stderr)
+        shown = f"{float(rate.group(1)):8,.0f}/s" if rate else (out.stdout + out.stderr)[-300:]
+        print(f"ldclt {label:28s} {shown}   ({filt}, 2 threads, 10 s; sn {sn})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build or reuse the instance, then run the measurements."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=str(ROOT / "var" / "bench"))
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=500)
+    args = parser.parse_args(argv)
+    state, slapd = prepare(Path(args.data_dir), demo_people=args.people, quiet=False)
+    print(f"instance: {args.data_dir} ({state.demo_people:,} people)")
+    slapd.start()
+    try:
+        web = ConnectionSettings(slapd.uri, f"cn=web,{state.base_dn}", state.web_password,
+                                 state.base_dn)  # fmt: skip
+        directory = Directory(web)
+        directory.units()
+        queries = sample_queries(directory, args.queries, seed=5)
+        filters = [people_filter(query_words(q)) for q in queries]
+
+        conn = ldap.initialize(slapd.uri)
+        conn.simple_bind_s(web.bind_dn, web.password)
+        raw = []
+        for f in filters:
+            t0 = time.perf_counter()
+            try:
+                conn.search_ext_s(state.base_dn, ldap.SCOPE_SUBTREE, f, PERSON_ATTRS,
+                                  sizelimit=CANDIDATE_LIMIT)  # fmt: skip
+            except ldap.SIZELIMIT_EXCEEDED:
+                pass
+            raw.append(time.perf_counter() - t0)
+
+        from web import create_app
+
+        client = create_app({"DIRECTORY": directory}).test_client()
+        api = []
+        for q in queries:
+            t0 = time.perf_counter()
+            resp = client.get("/api/search", query_string={"q": q})
+            api.append(time.perf_counter() - t0)
+            assert resp.status_code == 200
+        raw_rate = report("python-ldap, same filters", raw)
+        api_rate = report("JSON API /api/search", api)
+        print(f"ratio API / raw python-ldap: {api_rate / raw_rate:.2f}")
+
+        book = ldap.initialize(slapd.uri)
+        book.simple_bind_s(f"cn=addressbook,{state.base_dn}", state.addressbook_password)
+        typed = [q.split()[0][:k] for q in queries[:100] for k in (3, 6)]
+        for mc in CLIENTS:
+            times = []
+            base = "" if mc.empty_base else state.base_dn
+            for t in typed:
+                t0 = time.perf_counter()
+                try:
+                    book.search_ext_s(base, ldap.SCOPE_SUBTREE, mc.filter(t), ["cn", "mail"])
+                except ldap.SIZELIMIT_EXCEEDED:
+                    pass
+                times.append(time.perf_counter() - t0)
+            report(f"mail client filter: {mc.name}", times)
+
+        run_ldclt(slapd.port, web, state.base_dn, queries[0], typed[0])
+    finally:
+        slapd.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
