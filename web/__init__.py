@@ -38,8 +38,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         directory = Directory(connection_settings(app.config["GOVDIR_DATA_DIR"], account="web"))
     app.extensions["govdir"] = directory
 
-    from . import errors, views
+    from . import errors, people, units, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(people.bp)
+    app.register_blueprint(units.bp)
     errors.register(app)
     return app

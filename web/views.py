@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 
 from directory_service.search import QueryError, search_people
 from directory_service.store import Directory, PersonInfo
@@ -22,7 +22,7 @@ def _page_arg() -> int:
         return 1
 
 
-def _unit_path(person: PersonInfo) -> list:
+def unit_path(person: PersonInfo) -> list:
     return directory().unit_path_names(person.unit_path)
 
 
@@ -59,7 +59,7 @@ def search():
         )
     except QueryError:
         error = "too-long"
-    paths = {p.uid: _unit_path(p) for p in result.people} if result else {}
+    paths = {p.uid: unit_path(p) for p in result.people} if result else {}
     return render_template("search.html", query=query, unit=unit, result=result, error=error,
                            paths=paths, scopes=_scopes())  # fmt: skip
 
@@ -82,7 +82,7 @@ def api_search():
             "title": p.title,
             "mail": p.mail,
             "phone": p.phone,
-            "unit": [{"code": u.code, "name": u.name} for u in _unit_path(p)],
+            "unit": [{"code": u.code, "name": u.name} for u in unit_path(p)],
         }
         for p in result.people
     ]
@@ -90,13 +90,3 @@ def api_search():
         query=query, page=result.page, per_page=result.per_page, total=result.total,
         total_is_lower_bound=result.more, has_next=result.has_next, people=people,
     )  # fmt: skip
-
-
-@bp.route("/people/<uid>")
-def person(uid: str):
-    """Show one person's public details."""
-    found = directory().person(uid)
-    if found is None:
-        abort(404)
-    response = make_response(render_template("person.html", p=found, path=_unit_path(found)))
-    return response
