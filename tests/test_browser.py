@@ -56,3 +56,32 @@ def test_switching_to_english(live_url, page):
     assert page.locator("button[type=submit]").inner_text() == "Search"
     page.goto(live_url + "/?lang=vi")
     assert page.locator("button[type=submit]").inner_text() == "Tìm kiếm"
+
+
+def test_autocomplete_with_the_keyboard(live_url, page):
+    page.goto(live_url + "/")
+    box = page.locator("#q")
+    box.press_sequentially("tran thi", delay=60)
+    listbox = page.get_by_role("listbox")
+    listbox.wait_for(state="visible")
+    options = page.get_by_role("option")
+    assert options.count() > 0
+    assert box.get_attribute("aria-expanded") == "true"
+    first = options.first.locator(".opt-name").inner_text()
+    assert first.startswith("Trần")
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == "q-opt-0"
+    assert options.first.get_attribute("aria-selected") == "true"
+    box.press("Enter")
+    page.wait_for_url("**/people/**")
+    assert page.locator("h1").inner_text() == first
+
+
+def test_autocomplete_escape_closes(live_url, page):
+    page.goto(live_url + "/")
+    box = page.locator("#q")
+    box.press_sequentially("nguyen", delay=40)
+    page.get_by_role("listbox").wait_for(state="visible")
+    box.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false"
+    assert page.get_by_role("listbox").is_hidden()

@@ -69,10 +69,15 @@ def api_search():
     """Return a page of matching people as JSON."""
     query = request.args.get("q", "")
     try:
+        per_page = max(
+            1, min(int(request.args.get("per_page", current_app.config["PER_PAGE"])), 50)
+        )
+    except ValueError:
+        per_page = current_app.config["PER_PAGE"]
+    try:
         result = search_people(
-            directory(), query, request.args.get("unit") or None, _page_arg(),
-            current_app.config["PER_PAGE"],
-        )  # fmt: skip
+            directory(), query, request.args.get("unit") or None, _page_arg(), per_page
+        )
     except QueryError as e:
         return jsonify(error=str(e)), 400
     people = [
