@@ -1,0 +1,1 @@
+"""Import agency staff lists: read, normalise and validate, plan against the directory, apply."""
