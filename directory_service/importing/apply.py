@@ -1,0 +1,103 @@
+"""Apply a plan online: moves one by one, other writes in LDAP transactions of many entries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import ldap
+import ldap.dn
+import ldap.modlist
+
+from ..transactions import transaction
+from .plan import Change, Plan
+
+BATCH = 100
+
+
+@dataclass
+class Failure:
+    """A change the directory refused, with the source row it came from."""
+
+    change: Change
+    error: str
+
+
+@dataclass
+class ApplyResult:
+    """What an apply did."""
+
+    applied: dict[str, int] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+    commits: int = 0
+
+
+def _modlist(change: Change) -> list:
+    if change.kind == "add":
+        return ldap.modlist.addModlist(change.attrs)
+    return [(ldap.MOD_REPLACE, k, v or None) for k, v in change.attrs.items()]
+
+
+def _one(conn, change: Change) -> None:
+    if change.kind == "move":
+        rdn = ldap.dn.explode_dn(change.new_dn)[0]
+        superior = change.new_dn.split(",", 1)[1]
+        conn.rename_s(change.dn, rdn, superior, delold=1)
+    elif change.kind == "add":
+        conn.add_s(change.dn, _modlist(change))
+    else:
+        conn.modify_s(change.dn, _modlist(change))
+
+
+def _error(e: ldap.LDAPError) -> str:
+    info = e.args[0] if e.args and isinstance(e.args[0], dict) else {}
+    return " ".join(x for x in (info.get("desc", type(e).__name__), info.get("info", "")) if x)
+
+
+def apply_plan(
+    conn: ldap.ldapobject.LDAPObject,
+    plan: Plan,
+    batch: int = BATCH,
+    progress: Callable[[int], None] | None = None,
+    transactions: bool = True,
+) -> ApplyResult:
+    """Apply plan; a refused change is isolated and reported without losing the rest."""
+    result = ApplyResult()
+
+    def done(change: Change) -> None:
+        result.applied[change.kind] = result.applied.get(change.kind, 0) + 1
+
+    def individually(changes: list[Change]) -> None:
+        for change in changes:
+            try:
+                _one(conn, change)
+                result.commits += 1
+                done(change)
+            except ldap.LDAPError as e:
+                result.failures.append(Failure(change, _error(e)))
+            if progress:
+                progress(1)
+
+    moves = [c for c in plan.changes if c.kind == "move"]
+    others = [c for c in plan.changes if c.kind != "move"]
+    individually(moves)
+    if not transactions:
+        individually(others)
+        return result
+    for start in range(0, len(others), batch):
+        chunk = others[start : start + batch]
+        try:
+            with transaction(conn) as txn:
+                for change in chunk:
+                    (txn.add if change.kind == "add" else txn.modify)(change.dn, _modlist(change))
+        except ldap.LDAPError:
+            # The transaction was aborted as a whole: redo its changes one by one, so only
+            # the refused ones are lost (and reported).
+            individually(chunk)
+            continue
+        result.commits += 1
+        for change in chunk:
+            done(change)
+        if progress:
+            progress(len(chunk))
+    return result

@@ -1,0 +1,151 @@
+"""Plan an import: diff normalised records against what the directory holds for the unit."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..entries import PERSON_CLASSES, TreeIndex
+from ..model import STATUS_ACTIVE, STATUS_LEFT, Person, Unit
+from ..store import PERSON_ATTRS, Directory, UnitInfo
+from ..text import fold_key
+from .rows import Record
+
+# The attributes an import owns; anything else on an entry is left as it is.
+MANAGED = (
+    "cn", "displayName", "sn", "givenName", "govdirMiddleName", "mail", "title",
+    "telephoneNumber", "ou", "o", "st", "govdirUnitCode", "govdirUnitPath", "govdirStatus",
+)  # fmt: skip
+
+Attrs = dict[str, list[bytes]]
+
+
+@dataclass
+class Change:
+    """One planned change to one person entry."""
+
+    kind: str  # add, modify, move, retire
+    dn: str
+    attrs: Attrs  # full managed attributes wanted (add), or the replaced ones (modify/retire)
+    row: int | None = None
+    new_dn: str | None = None  # for move: where the entry goes (modify follows at new_dn)
+    name: str = ""
+
+
+@dataclass
+class Plan:
+    """Everything an import would change, in a safe order: moves, modifies, adds, retires."""
+
+    target: str
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+
+    def count(self, kind: str) -> int:
+        """Return how many changes of this kind are planned."""
+        return sum(1 for c in self.changes if c.kind == kind)
+
+    @property
+    def is_empty(self) -> bool:
+        """Return whether applying the plan would change nothing."""
+        return not self.changes
+
+
+def tree_index(directory: Directory) -> TreeIndex:
+    """Return a TreeIndex of the units the directory holds (for building person entries)."""
+    units = sorted(directory.units().values(), key=lambda u: len(u.path))
+    base = directory.base_dn
+    return TreeIndex((_unit(u) for u in units), base)
+
+
+def _unit(info: UnitInfo) -> Unit:
+    return Unit(info.code, info.name, info.type, info.path[-2] if len(info.path) > 1 else None)
+
+
+def _key_mail(attrs: Attrs) -> list[str]:
+    return [m.decode().lower() for m in attrs.get("mail", [])]
+
+
+def _name_unit_key(name: str, unit_code: str) -> tuple[str, str]:
+    return fold_key(name), unit_code.lower()
+
+
+def _managed(attrs: Attrs) -> Attrs:
+    return {k: v for k, v in attrs.items() if k in MANAGED}
+
+
+def _differences(old: Attrs, new: Attrs) -> Attrs:
+    """Return the managed attributes whose values (in order) differ, with their new values."""
+    keys = {k.lower(): k for k in old}
+    diff: Attrs = {}
+    for name in MANAGED:
+        have = old.get(keys.get(name.lower(), name), [])
+        want = new.get(name, [])
+        if have != want:
+            diff[name] = want
+    return diff
+
+
+def make_plan(
+    directory: Directory,
+    target: str,
+    records: Iterable[Record],
+    retire: bool = False,
+    index: TreeIndex | None = None,
+) -> Plan:
+    """Return the changes that make the target unit's subtree hold exactly these records."""
+    index = index or tree_index(directory)
+    filt = f"(&(objectClass=govdirPerson)(govdirUnitPath={target}))"
+    existing, _ = directory.search(filt, [*PERSON_ATTRS, "objectClass"], limit=10_000_000)
+    by_mail: dict[str, tuple[str, Attrs]] = {}
+    by_name: dict[tuple[str, str], tuple[str, Attrs]] = {}
+    by_uid: dict[str, tuple[str, Attrs]] = {}
+    for dn, attrs in existing:
+        for m in _key_mail(attrs):
+            by_mail.setdefault(m, (dn, attrs))
+        name = attrs.get("displayName", attrs.get("cn", [b""]))[0].decode()
+        unit = attrs.get("govdirUnitCode", [b""])[0].decode()
+        by_name.setdefault(_name_unit_key(name, unit), (dn, attrs))
+        by_uid[attrs["uid"][0].decode()] = (dn, attrs)
+    plan = Plan(target)
+    seen: set[str] = set()
+    adds, moves, modifies = [], [], []
+    for rec in records:
+        match = (
+            (by_uid.get(rec.uid) if rec.uid else None)
+            or next((by_mail[m.lower()] for m in rec.mail if m.lower() in by_mail), None)
+            or by_name.get(_name_unit_key(rec.full_name, rec.unit_code))
+        )
+        if match and match[0] in seen:
+            match = None  # two rows matched one entry: the second becomes a new person
+        uid = match[1]["uid"][0].decode() if match else (rec.uid or new_uid())
+        person = Person(uid, rec.family, rec.middle, rec.given, rec.unit_code, rec.title,
+                        list(rec.mail), rec.phone, status=STATUS_ACTIVE)  # fmt: skip
+        dn, wanted = index.person_entry(person)
+        wanted = _managed(wanted)
+        if match is None:
+            wanted = {"objectClass": PERSON_CLASSES, "uid": [uid.encode()], **wanted}
+            adds.append(Change("add", dn, wanted, rec.row, name=rec.full_name))
+            continue
+        old_dn, old = match
+        seen.add(old_dn)
+        if old_dn.lower() != dn.lower():
+            moves.append(Change("move", old_dn, {}, rec.row, new_dn=dn, name=rec.full_name))
+        diff = _differences(old, wanted)
+        if diff:
+            modifies.append(Change("modify", dn, diff, rec.row, name=rec.full_name))
+        elif old_dn.lower() == dn.lower():
+            plan.unchanged += 1
+    retires = []
+    if retire:
+        for dn, attrs in existing:
+            status = attrs.get("govdirStatus", [b""])[0].decode()
+            if dn not in seen and status != STATUS_LEFT:
+                retires.append(Change("retire", dn, {"govdirStatus": [STATUS_LEFT.encode()]}))
+    plan.changes = moves + modifies + adds + retires
+    return plan
+
+
+def new_uid() -> str:
+    """Return a fresh, random, stable person id."""
+    return "p" + secrets.token_hex(5)

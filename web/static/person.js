@@ -1,0 +1,28 @@
+// Copy buttons on the person page: shown only when the Clipboard API is there to use.
+(function () {
+  "use strict";
+  if (!navigator.clipboard || !window.isSecureContext) {
+    return;
+  }
+  var status = document.querySelector(".copy-status");
+  var timer = null;
+
+  function say(text) {
+    if (!status) {
+      return;
+    }
+    status.textContent = text;
+    clearTimeout(timer);
+    timer = setTimeout(function () { status.textContent = ""; }, 4000);
+  }
+
+  document.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(button.dataset.copy).then(
+        function () { say(status.dataset.copied + ": " + button.dataset.copy); },
+        function () { say(status.dataset.failed); }
+      );
+    });
+  });
+})();
