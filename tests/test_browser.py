@@ -29,12 +29,32 @@ def live_url(web_directory):
 
 
 @pytest.fixture(scope="module")
-def page():
-    """Return a page in headless Debian Chromium."""
+def browser():
+    """Start headless Debian Chromium for the module."""
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser.new_page(locale="vi-VN")
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    """Return a desktop-sized page."""
+    return browser.new_page(locale="vi-VN", accept_downloads=True)
+
+
+@pytest.fixture()
+def browser_page_factory(browser):
+    """Return a function making pages with other options (e.g. a phone's viewport)."""
+    pages = []
+
+    def make(**options):
+        pages.append(browser.new_page(locale="vi-VN", **options))
+        return pages[-1]
+
+    yield make
+    for p in pages:
+        p.close()
 
 
 def test_typing_without_diacritics_finds_people_and_opens_one(live_url, page):
@@ -85,3 +105,39 @@ def test_autocomplete_escape_closes(live_url, page):
     box.press("Escape")
     assert box.get_attribute("aria-expanded") == "false"
     assert page.get_by_role("listbox").is_hidden()
+
+
+def test_open_a_person_and_download_the_vcard(live_url, page, known_person):
+    import vobject
+
+    page.goto(live_url + "/search?q=nguyen+van+an")
+    page.get_by_role("link", name="Nguyễn Văn An").first.click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="vCard").click()
+    card = vobject.readOne(open(info.value.path(), encoding="utf-8").read())
+    assert card.version.value == "4.0" and card.fn.value == "Nguyễn Văn An"
+    assert "annv.snv@hanoi.gov.vn" in [e.value for e in card.contents["email"]]
+    assert page.locator("svg").count() >= 1  # the QR code of the card
+
+
+def test_browse_a_province_down_to_a_commune(live_url, page):
+    page.goto(live_url + "/browse")
+    hanoi = page.locator("li[data-code='01']")
+    hanoi.get_by_role("button").click()
+    ward = page.locator("li[data-code='00004']")
+    ward.wait_for()
+    assert ward.get_by_role("link").first.inner_text() == "Phường Ba Đình"
+    ward.get_by_role("button").click()
+    office = page.locator("li[data-code='00004-VP'] a")
+    office.wait_for()
+    office.click()
+    page.wait_for_url("**/units/00004-VP")
+    assert "Văn phòng HĐND và UBND" in page.locator("h1").inner_text()
+
+
+def test_pages_work_at_phone_width(live_url, browser_page_factory):
+    phone = browser_page_factory(viewport={"width": 360, "height": 740})
+    for path in ("/", "/search?q=tran+thi", "/browse", "/units/01"):
+        phone.goto(live_url + path)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (path, width)  # nothing forces sideways scrolling
