@@ -63,6 +63,18 @@ def free_port(preferred: int | None = None, host: str = "127.0.0.1") -> int:
     raise SlapdError("no free TCP port")
 
 
+def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
+    """Return count distinct ports the kernel picks as free (for tests and tools)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind((host, 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     """Return whether a server (which sets SO_REUSEADDR, as slapd does) can bind port on host."""
     with socket.socket() as s:

@@ -34,6 +34,8 @@ SUBSTR_SETTINGS = {
     "olcIndexSubstrAnyStep": "2",
 }
 
+IDL_EXP = 20
+
 # Per-identity size limits: the address book and ordinary officials get small ones
 # (anti-harvesting); the web tier pages over somewhat larger result sets.
 ADDRESSBOOK_SIZE_LIMIT = 100
@@ -174,6 +176,15 @@ def config_ldif(layout: SlapdLayout, root_pw_hash: str) -> str:
         "olcModuleLoad: back_mdb",
         "olcModuleLoad: argon2",
         "olcModuleLoad: sssvlv",
+        "",
+        # Index slots of 2^20 ids instead of 2^16: with a million people a common name word
+        # ("nguyen", "thi") has hundreds of thousands of entries; past the slot size back-mdb
+        # keeps only a range, and a search on several such words degrades into a scan.
+        "dn: olcBackend={0}mdb,cn=config",
+        "objectClass: olcBackendConfig",
+        "objectClass: olcMdbBkConfig",
+        "olcBackend: {0}mdb",
+        f"olcBkMdbIdlExp: {IDL_EXP}",
         "",
         "dn: cn=schema,cn=config",
         "objectClass: olcSchemaConfig",

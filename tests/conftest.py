@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from directory_service.instance import ConnectionSettings
+from directory_service.slapd import free_ports
 from directory_service.store import Directory
 from directory_service.up import prepare
 
@@ -16,7 +17,8 @@ TEST_SEED = 7
 def instance(tmp_path_factory):
     """Start a private slapd holding the 2025 tree and TEST_PEOPLE synthetic people."""
     data_dir = tmp_path_factory.mktemp("govdir")
-    state, slapd = prepare(data_dir, demo_people=TEST_PEOPLE, seed=TEST_SEED, quiet=True)
+    ldap_port, ldaps_port = free_ports(2)
+    state, slapd = prepare(data_dir, ldap_port, ldaps_port, TEST_PEOPLE, seed=TEST_SEED, quiet=True)
     slapd.start()
     yield state, slapd, data_dir
     slapd.stop()

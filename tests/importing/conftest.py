@@ -6,6 +6,7 @@ import ldap
 import pytest
 
 from directory_service.instance import ConnectionSettings
+from directory_service.slapd import free_ports
 from directory_service.store import Directory
 from directory_service.up import prepare
 
@@ -14,7 +15,8 @@ from directory_service.up import prepare
 def empty_instance(tmp_path_factory):
     """Start a slapd holding the 2025 tree and nobody, for one test module."""
     data_dir = tmp_path_factory.mktemp("import")
-    state, slapd = prepare(data_dir, demo_people=0, quiet=True)
+    ldap_port, ldaps_port = free_ports(2)
+    state, slapd = prepare(data_dir, ldap_port, ldaps_port, demo_people=0, quiet=True)
     slapd.start()
     yield state, slapd, data_dir
     slapd.stop()
