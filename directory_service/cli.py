@@ -49,6 +49,69 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import an agency list into a unit's subtree: print the plan, write the report, apply."""
+    from .importing.run import UnknownTargetError, run_import
+    from .importing.table import ImportFormatError
+
+    directory = Directory(connection_settings(args.data_dir))
+    bar = None
+    if not args.dry_run and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" changes", desc="apply")
+    try:
+        outcome = run_import(
+            directory, args.file, args.unit, writer=directory.connection(),
+            dry_run=args.dry_run, encoding=args.encoding, retire=args.retire,
+            report=args.report, progress=bar.update if bar else None,
+        )  # fmt: skip
+    except (ImportFormatError, UnknownTargetError) as e:
+        print(f"govdir import: {e}", file=sys.stderr)
+        return 2
+    finally:
+        if bar is not None:
+            bar.close()
+    plan = outcome.plan
+    print(f"Read {outcome.rows:,} rows ({outcome.kind}, {outcome.encoding}): "
+          f"{len(outcome.records):,} valid, {outcome.rejected:,} rejected, "
+          f"{outcome.flagged:,} flagged")  # fmt: skip
+    counts = ", ".join(f"{plan.count(k):,} {k}" for k in ("add", "modify", "move", "retire"))
+    print(f"Plan for unit {args.unit}: {counts}; {plan.unchanged:,} unchanged")
+    for change in plan.changes[: args.show]:
+        target = f" -> {change.new_dn}" if change.new_dn else ""
+        print(f"  {change.kind:7s} row {change.row or '-':>6}  {change.name}  {change.dn}{target}")
+    if len(plan.changes) > args.show:
+        print(f"  ... and {len(plan.changes) - args.show:,} more")
+    if args.report:
+        print(f"Report: {args.report} ({len(outcome.issues):,} lines)")
+    if args.dry_run:
+        print("Dry run: nothing was changed.")
+        return 0
+    result = outcome.result
+    applied = ", ".join(f"{n:,} {k}" for k, n in sorted(result.applied.items())) or "nothing"
+    print(f"Applied: {applied} in {result.commits:,} commits; {len(result.failures):,} refused")
+    return 1 if result.failures else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export a unit's subtree as LDIF, CSV or XLSX (chosen by the output's extension)."""
+    from .exports import export_ldif, export_table
+
+    directory = Directory(connection_settings(args.data_dir))
+    try:
+        if args.output.lower().endswith(".ldif"):
+            n = export_ldif(directory, args.unit, args.output)
+            print(f"Wrote {n:,} entries to {args.output}")
+        else:
+            n = export_table(directory, args.unit, args.output)
+            print(f"Wrote {n:,} people to {args.output}")
+    except LookupError as e:
+        print(f"govdir export: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     """Print where the directory is and whether it answers."""
     data_dir = data_dir_from_env(args.data_dir)
@@ -96,8 +159,26 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=20)
     search.set_defaults(func=cmd_search)
 
+    imp = sub.add_parser("import", help="import an agency list (XLSX/XLS/ODS/CSV/LDIF/HTML)")
+    imp.add_argument("file", help="path, or http(s) URL of an HTML table")
+    imp.add_argument("--unit", required=True, help="code of the unit the list covers, e.g. 01")
+    imp.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    imp.add_argument("--report", help="write rejected and flagged rows to PATH (.xlsx or .csv)")
+    imp.add_argument("--encoding", help="force utf-8, utf-16, cp1258, tcvn3 or vni")
+    imp.add_argument("--retire", action="store_true",
+                     help="mark people of the unit missing from the list as left")  # fmt: skip
+    imp.add_argument("--show", type=int, default=20, help="changes to print (20)")
+    imp.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", help="export a unit's subtree as LDIF, CSV or XLSX")
+    exp.add_argument("--unit", required=True, help="code of the unit, e.g. 01")
+    exp.add_argument("--output", required=True, help="PATH.ldif, PATH.csv or PATH.xlsx")
+    exp.set_defaults(func=cmd_export)
+
     status = sub.add_parser("status", help="show where the directory is and what it holds")
     status.set_defaults(func=cmd_status)
+    for p in (search, imp, exp, status):
+        p.add_argument("--data-dir", default=argparse.SUPPRESS)
     return parser
 
 

@@ -13,7 +13,7 @@ from .text import clean, fold_key, sort_key_parts
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 8
 MIN_WORD_CHARS = 2  # a one-letter word cannot use the substring indexes (slapd would scan)
-CANDIDATE_LIMIT = 1000
+CANDIDATE_LIMIT = 200  # ranked per query: each candidate costs slapd an entry decode
 MAX_UNITS_PER_WORD = 200  # a word naming more units than this is too vague to narrow by unit
 # Keep letters, digits and the characters of an email address; everything else separates words.
 _WORD = re.compile(r"[\w@.+-]+")
@@ -80,17 +80,46 @@ def units_named(directory: Directory, word: str) -> list[str]:
     return codes if len(codes) <= MAX_UNITS_PER_WORD else []
 
 
+def unit_phrase(directory: Directory, words: list[str]) -> tuple[int, int, list[str]] | None:
+    """Return (start, length, codes) of the longest run of 2+ words that names a few units."""
+    names = directory.unit_name_words()
+    for length in range(len(words), 1, -1):
+        for start in range(len(words) - length + 1):
+            phrase = words[start : start + length]
+            if any("@" in w for w in phrase):
+                continue
+            codes = [code for code, nw in names.items() if _has_phrase(nw, phrase)]
+            if 0 < len(codes) <= MAX_UNITS_PER_WORD:
+                return start, length, codes
+    return None
+
+
+def _has_phrase(name_words: tuple[str, ...], phrase: list[str]) -> bool:
+    n = len(phrase)
+    return any(
+        all(name_words[i + k].startswith(phrase[k]) for k in range(n))
+        for i in range(len(name_words) - n + 1)
+    )
+
+
 def people_filter(
-    words: list[str], unit_code: str | None = None, unit_codes: dict[str, list[str]] | None = None
+    words: list[str],
+    unit_code: str | None = None,
+    unit_codes: dict[str, list[str]] | None = None,
+    in_units: list[str] | None = None,
 ) -> str:
     """Return the LDAP filter for people matching every word, optionally inside a unit.
 
     Without unit_codes only names are searched; with it (a word -> unit codes map) each word
     may also match a title, an address, or the name or code of a unit above the person.
+    in_units (from a phrase naming units, "tay ho") requires one of those units above.
     """
     parts = ["(objectClass=govdirPerson)", "(!(govdirStatus=left))"]
     if unit_code:
         parts.append(ldap.filter.filter_format("(govdirUnitPath=%s)", [unit_code]))
+    if in_units:
+        terms = (ldap.filter.filter_format("(govdirUnitPath=%s)", [c]) for c in in_units)
+        parts.append("(|" + "".join(terms) + ")")
     for w in words:
         parts.append(
             name_word_filter(w) if unit_codes is None else any_word_filter(w, unit_codes.get(w, []))
@@ -138,9 +167,13 @@ def search_people(
             people_filter(words, unit_code), PERSON_ATTRS, limit=CANDIDATE_LIMIT
         )
     if not entries:
-        units = {w: units_named(directory, w) for w in words if "@" not in w}
+        rest, in_units = words, None
+        if span := unit_phrase(directory, words):
+            start, length, in_units = span
+            rest = words[:start] + words[start + length :]
+        units = {w: units_named(directory, w) for w in rest if "@" not in w}
         entries, truncated = directory.search(
-            people_filter(words, unit_code, units), PERSON_ATTRS, limit=CANDIDATE_LIMIT
+            people_filter(rest, unit_code, units, in_units), PERSON_ATTRS, limit=CANDIDATE_LIMIT
         )
     people = [person_from_entry(dn, attrs) for dn, attrs in entries]
     people.sort(

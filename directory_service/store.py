@@ -35,6 +35,7 @@ class UnitInfo:
     dn: str
     path: tuple[str, ...]
     mail: str | None = None
+    domain: str | None = None
 
 
 @dataclass
@@ -93,6 +94,7 @@ def unit_from_entry(dn: str, attrs: dict[str, list[bytes]]) -> UnitInfo:
         dn=dn,
         path=tuple(_all(attrs, "govdirUnitPath")),
         mail=_first(attrs, "mail") or None,
+        domain=_first(attrs, "govdirMailDomain") or None,
     )
 
 
@@ -134,6 +136,10 @@ class Directory:
                 raise DirectoryUnavailable(f"cannot reach {self.settings.uri}") from e
             self._local.conn = conn
         return conn
+
+    def connection(self) -> ldap.ldapobject.LDAPObject:
+        """Return this thread's bound connection (for writers such as the importer)."""
+        return self._conn()
 
     def search(
         self, filterstr: str, attrs: list[str], base: str | None = None,

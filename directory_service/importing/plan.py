@@ -55,11 +55,13 @@ def tree_index(directory: Directory) -> TreeIndex:
     """Return a TreeIndex of the units the directory holds (for building person entries)."""
     units = sorted(directory.units().values(), key=lambda u: len(u.path))
     base = directory.base_dn
-    return TreeIndex((_unit(u) for u in units), base)
+    return TreeIndex((as_unit(u) for u in units), base)
 
 
-def _unit(info: UnitInfo) -> Unit:
-    return Unit(info.code, info.name, info.type, info.path[-2] if len(info.path) > 1 else None)
+def as_unit(info: UnitInfo) -> Unit:
+    """Return the model Unit of a unit read from the directory."""
+    parent = info.path[-2] if len(info.path) > 1 else None
+    return Unit(info.code, info.name, info.type, parent, info.domain, info.mail)
 
 
 def _key_mail(attrs: Attrs) -> list[str]:

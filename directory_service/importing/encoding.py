@@ -1,0 +1,177 @@
+"""Text encodings of agency files: byte decodings, legacy-font (TCVN3, VNI) conversion, scoring.
+
+A legacy-font file is read in two layers: its bytes are decoded (UTF-8, or Latin-1 for a plain
+8-bit file), which yields the font's surface characters ("NguyÔn V¨n §øc"), and viparse's
+charmap then turns those into Unicode Vietnamese.  Spreadsheet and HTML cells only need the second
+layer.  Which layers apply is decided by the header row (see headers.py); the scores here break
+ties when the header is plain ASCII.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections.abc import Callable
+
+from viparse.normalize.encodings import get_charmap
+from viparse.normalize.tables import convert
+
+# Names accepted by --encoding, in the order candidates are preferred when they score the same.
+UTF8, UTF16, CP1258, TCVN3, VNI = "utf-8", "utf-16", "cp1258", "tcvn3", "vni"
+ENCODINGS = (UTF8, UTF16, CP1258, TCVN3, VNI)
+LEGACY_FONTS = (TCVN3, VNI)
+
+Converter = Callable[[str], str]
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_VOWELS = "aăâeêioôơuưy"
+# Vietnamese syllables, tone marks removed: onset, vowel nucleus (with any glide), final.
+_NUCLEI = (
+    "iêu oai oao oay oeo uây uôi uya uyê uyu ươi ươu yêu "
+    "ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi ua uâ uê ui uô uơ uy ưa ưi ưu ươ yê "
+    "a ă â e ê i o ô ơ u ư y"
+).split()
+_SYLLABLE = re.compile(
+    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+    rf"({'|'.join(_NUCLEI)})(ch|ng|nh|[cmnptk])?$"
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _vietnamese_letters() -> frozenset[str]:
+    """Return every non-ASCII letter of Vietnamese, upper and lower case, in NFC."""
+    letters = {"đ", "Đ"}
+    for vowel in _VOWELS:
+        for base in (vowel, vowel.upper()):
+            letters.add(base)
+            letters.update(unicodedata.normalize("NFC", base + tone) for tone in _TONES)
+    return frozenset(ch for ch in letters if not ch.isascii())
+
+
+VIETNAMESE_LETTERS = _vietnamese_letters()
+
+
+def is_syllable(word: str) -> bool:
+    """Return whether a word is a well-formed Vietnamese syllable (at most one tone mark)."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    bare = "".join(ch for ch in decomposed if ch not in _TONES)
+    if len(decomposed) - len(bare) > 1:
+        return False
+    return _SYLLABLE.match(unicodedata.normalize("NFC", bare)) is not None
+
+
+class DecodingError(ValueError):
+    """Raised when bytes cannot be decoded with the encoding asked for."""
+
+
+def identity(text: str) -> str:
+    """Return text unchanged: the converter for text that is already Unicode."""
+    return text
+
+
+def converter(font: str | None) -> Converter:
+    """Return the function that turns one cell of a legacy font's text into Unicode NFC."""
+    if font is None:
+        return identity
+    charmap = get_charmap(font)
+    if charmap is None:  # pragma: no cover - the names are viparse's own
+        raise ValueError(f"unknown legacy font encoding {font!r}")
+
+    def to_unicode(text: str) -> str:
+        return convert(text, charmap) if not text.isascii() else text
+
+    return to_unicode
+
+
+def vietnamese_score(text: str) -> int:
+    """Score how Vietnamese text reads: well-formed accented syllables less malformed ones."""
+    # Mojibake is mostly made of real Vietnamese letters ("Nguyeón Vaờn"), so letters alone say
+    # little; the shape of the syllables tells a right decoding from a wrong one.
+    text = unicodedata.normalize("NFC", text)
+    score = 0
+    for word in _WORD.findall(text):
+        if not word.isascii():
+            score += 1 if is_syllable(word) else -1
+    stray = sum(1 for ch in text if not ch.isascii() and not ch.isalpha() and not ch.isspace())
+    return score - 2 * stray
+
+
+def bom_encoding(head: bytes) -> str | None:
+    """Return the Python codec a byte-order mark at the start of head calls for, if any."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return None
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """Return utf-16-le or utf-16-be when head looks like BOM-less UTF-16 text."""
+    sample = head[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.3 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def decode_sample(sample: bytes, codec: str) -> str:
+    """Decode the start of a file strictly, allowing a character cut off at its end."""
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    try:
+        return decoder.decode(sample, final=False)
+    except UnicodeDecodeError as exc:
+        raise DecodingError(f"byte {exc.start} is not valid {codec}") from exc
+
+
+def is_utf8(sample: bytes) -> bool:
+    """Return whether the start of a file decodes as UTF-8."""
+    try:
+        decode_sample(sample, "utf-8")
+    except DecodingError:
+        return False
+    return True
+
+
+def byte_candidates(sample: bytes, forced: str | None) -> list[tuple[str, str | None, str]]:
+    """Return (codec, legacy font, reported name) readings worth trying on a byte file."""
+    bom = bom_encoding(sample)
+    unicode_codec = bom or utf16_without_bom(sample) or ("utf-8-sig" if is_utf8(sample) else None)
+    if forced == UTF8:
+        return [("utf-8-sig", None, UTF8)]
+    if forced == UTF16:
+        return [(bom if bom == "utf-16" else utf16_without_bom(sample) or "utf-16", None, UTF16)]
+    if forced == CP1258:
+        return [("cp1258", None, CP1258)]
+    if forced in LEGACY_FONTS:
+        return [(unicode_codec or "latin-1", forced, forced)]
+    if unicode_codec is not None:
+        name = UTF16 if unicode_codec.startswith("utf-16") else UTF8
+        return [(unicode_codec, None, name)] + [(unicode_codec, f, f) for f in LEGACY_FONTS]
+    return [("cp1258", None, CP1258)] + [("latin-1", f, f) for f in LEGACY_FONTS]
+
+
+def font_candidates(forced: str | None) -> list[str | None]:
+    """Return the legacy fonts worth trying on text that is already Unicode (cells, HTML)."""
+    if forced in LEGACY_FONTS:
+        return [forced]
+    if forced is not None:
+        return [None]
+    return [None, *LEGACY_FONTS]
+
+
+def check_encoding_name(encoding: str | None) -> str | None:
+    """Return the --encoding value in canonical spelling, or raise ValueError for an unknown one."""
+    if encoding is None:
+        return None
+    name = encoding.strip().lower().replace("_", "-")
+    name = {"utf8": UTF8, "utf-8-sig": UTF8, "utf16": UTF16, "windows-1258": CP1258}.get(name, name)
+    name = {"tcvn": TCVN3, "abc": TCVN3, "vni-windows": VNI}.get(name, name)
+    if name not in ENCODINGS:
+        raise ValueError(encoding)
+    return name

@@ -1,0 +1,156 @@
+"""Word the issues of an import in Vietnamese and English, with their suggestions."""
+
+from __future__ import annotations
+
+from ..text import fold
+from . import addresses
+from .rows import Issue
+
+NAME_MISSING = "name-missing"
+NAME_DIGITS = "name-digits"
+NAME_CHARS = "name-characters"
+NAME_TOO_LONG = "name-too-long"
+NAME_LINES = "name-lines"
+NAME_ONE_WORD = "name-one-word"
+NAME_PREFIX = "name-prefix"
+MAIL_MISSING = "mail-missing"
+MAIL_FIXED = "mail-fixed"
+MAIL_PERSONAL = "mail-personal"
+PHONE_INVALID = "phone-invalid"
+PHONE_EXTRA = "phone-extra"
+UNIT_UNKNOWN = "unit-unknown"
+UNIT_AMBIGUOUS = "unit-ambiguous"
+UNIT_OUTSIDE = "unit-outside"
+UNIT_OLD_NAME = "unit-old-name"
+DUPLICATE_MAIL = "duplicate-mail"
+DUPLICATE_PERSON = "duplicate-person"
+
+# key -> (Vietnamese, English); {fields} are filled in by issue().
+REASONS: dict[str, tuple[str, str]] = {
+    NAME_MISSING: ("Thiếu họ và tên", "The name is missing"),
+    NAME_DIGITS: ("Họ và tên có chữ số hoặc ký tự @", "The name contains digits or @"),
+    NAME_CHARS: (
+        "Họ và tên có ký tự không hợp lệ: {chars}",
+        "The name contains characters that are not allowed: {chars}",
+    ),
+    NAME_TOO_LONG: (
+        "Họ và tên quá dài (hơn {length} ký tự hoặc {words} từ)",
+        "The name is too long (over {length} characters or {words} words)",
+    ),
+    NAME_LINES: (
+        "Ô họ tên có nhiều dòng (nhiều người?)",
+        "The name cell has several lines (several people?)",
+    ),
+    NAME_ONE_WORD: ("Họ và tên chỉ có một từ", "The name has only one word"),
+    NAME_PREFIX: (
+        "Đã bỏ học hàm, học vị trước họ tên: {prefix}",
+        "Removed an academic title before the name: {prefix}",
+    ),
+    MAIL_MISSING: ("Thiếu địa chỉ thư điện tử", "The email address is missing"),
+    addresses.NO_AT: ("Địa chỉ thư điện tử thiếu ký tự @", "The email address has no @"),
+    addresses.NON_ASCII: (
+        "Địa chỉ thư điện tử có chữ có dấu hoặc ký tự không hợp lệ",
+        "The email address contains accented or non-ASCII characters",
+    ),
+    addresses.BAD_LOCAL: (
+        "Phần trước @ của địa chỉ thư điện tử không hợp lệ",
+        "The part before @ of the email address is not valid",
+    ),
+    addresses.BAD_DOMAIN: (
+        "Tên miền của địa chỉ thư điện tử không hợp lệ",
+        "The domain of the email address is not valid",
+    ),
+    addresses.TOO_LONG: ("Địa chỉ thư điện tử quá dài", "The email address is too long"),
+    MAIL_FIXED: (
+        "Đã sửa lỗi gõ trong địa chỉ thư điện tử: {fix}",
+        "Fixed a typo in the email address: {fix}",
+    ),
+    MAIL_PERSONAL: (
+        "Địa chỉ thư điện tử cá nhân ({domain}), không phải địa chỉ công vụ",
+        "Personal email address ({domain}), not an official one",
+    ),
+    PHONE_INVALID: ("Số điện thoại không hợp lệ, đã bỏ qua", "Invalid phone number, left out"),
+    PHONE_EXTRA: (
+        "Chỉ giữ một số điện thoại, đã bỏ qua số này",
+        "Only one phone number is kept; this one was left out",
+    ),
+    UNIT_UNKNOWN: ("Không tìm thấy đơn vị này thuộc {target}", "No such unit under {target}"),
+    UNIT_AMBIGUOUS: (
+        "Tên đơn vị khớp với nhiều đơn vị thuộc {target}",
+        "The unit name matches several units under {target}",
+    ),
+    UNIT_OUTSIDE: ("Đơn vị không thuộc {target}", "The unit is not under {target}"),
+    UNIT_OLD_NAME: (
+        "Khớp với tên cũ của đơn vị (đã sáp nhập hoặc đổi tên), nay là {now}",
+        "Matched an old name (the unit was merged or renamed); it is now {now}",
+    ),
+    DUPLICATE_MAIL: (
+        "Địa chỉ thư điện tử trùng với dòng {first}",
+        "The email address is already on row {first}",
+    ),
+    DUPLICATE_PERSON: (
+        "Trùng họ tên và đơn vị với dòng {first} nhưng khác địa chỉ thư điện tử",
+        "Same name and unit as row {first} but a different email address",
+    ),
+}
+
+SUGGEST_NAME_MISSING = "Điền họ và tên đầy đủ / Fill in the full name"
+SUGGEST_NAME_SWAPPED = (
+    "Kiểm tra cột họ tên và cột thư điện tử có bị đổi chỗ không"
+    " / Check whether the name and email columns are swapped"
+)
+SUGGEST_NAME_DIGITS = (
+    "Bỏ chữ số khỏi họ tên; xoá dòng tổng cộng hoặc ghi chú"
+    " / Remove the digits; delete total and note lines"
+)
+SUGGEST_NAME_CHARS = (
+    "Chỉ ghi họ tên, không ghi chức vụ hay ghi chú / Keep only the name, without title or notes"
+)
+SUGGEST_NAME_TOO_LONG = (
+    "Kiểm tra ô có gộp nhiều người không / Check whether several people share the cell"
+)
+SUGGEST_ONE_WORD = "Bổ sung họ và tên đệm / Add the family and middle names"
+SUGGEST_MAIL_MISSING = "Điền địa chỉ thư điện tử công vụ / Fill in the official email address"
+SUGGEST_PHONE = (
+    "Ghi số điện thoại dạng 024 3825 1234 hoặc 0912 345 678"
+    " / Write the number like 024 3825 1234 or 0912 345 678"
+)
+SUGGEST_UNIT = "Kiểm tra tên đơn vị hoặc ghi mã đơn vị / Check the unit name or give the unit code"
+SUGGEST_DUPLICATE = (
+    "Xoá dòng lặp lại hoặc sửa địa chỉ / Remove the repeated row or correct the address"
+)
+SUGGEST_SAME_PERSON = (
+    "Kiểm tra có phải cùng một người không / Check whether this is the same person"
+)
+ALSO = "cũng có thể là / could also be"
+
+
+def issue(
+    row: int,
+    column: str,
+    value: str,
+    key: str,
+    suggestion: str = "",
+    rejected: bool = True,
+    **fields: object,
+) -> Issue:
+    """Return an Issue for a row with the reason `key` worded in both languages."""
+    vi, en = REASONS[key]
+    return Issue(row, column, value, vi.format(**fields), en.format(**fields), suggestion, rejected)
+
+
+def personal_suggestion(domain: str | None) -> str:
+    """Return the advice to use the official address, on the unit's domain when known."""
+    if domain:
+        return f"Dùng địa chỉ công vụ @{domain} / Use the official address @{domain}"
+    return "Dùng địa chỉ công vụ / Use the official address"
+
+
+def mail_problem_suggestion(problem: str, address: str, domain: str | None) -> str:
+    """Return the advice for an address with a syntax problem."""
+    if problem == addresses.NON_ASCII:
+        folded = fold(address).lower()
+        if addresses.problem(folded) is None:
+            return f"Có phải / Did you mean: {folded}"
+    example = f"ten@{domain}" if domain else "ten@donvi.gov.vn"
+    return f"Ghi theo dạng / Write it as: {example}"

@@ -1,0 +1,274 @@
+"""Normalise and validate import rows: names, addresses, title, phone and unit.
+
+:func:`normalise_row` turns one :class:`SourceRow` into a :class:`Record`, or into nothing, and
+always returns every :class:`Issue` it found: rejections (the row does not land) and flags (the
+row lands; the same issues are on ``Record.flags``). :class:`DuplicateTracker` then catches rows
+that repeat an address or a person seen earlier in the same file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..text import split_name
+from . import addresses
+from . import messages as m
+from .cells import clean_cell
+from .rows import (
+    FAMILY,
+    GIVEN,
+    MAIL,
+    MIDDLE,
+    NAME,
+    PHONE,
+    TITLE,
+    UID,
+    UNIT,
+    UNIT_CODE,
+    Issue,
+    Record,
+    SourceRow,
+)
+from .unit_keys import accent_key
+from .unit_match import AMBIGUOUS, OUTSIDE, UnitMatcher
+
+MAX_NAME_LENGTH = 80
+MAX_NAME_WORDS = 8
+PHONE_DIGITS = (8, 15)
+# Letters (with any stray combining mark), space, hyphen, apostrophes and the dot of "V. An".
+_NOT_NAME = re.compile(r"[^\w\u0300-\u036f '’.\-]|[\d_]")
+_DIGIT = re.compile(r"\d")
+_ACADEMIC_PREFIX = re.compile(r"^(?:(?:p?gs|tskh|ts|ths|bs|ks|ls|ds|cn)\s*\.\s*)+", re.IGNORECASE)
+_WORD_START = re.compile(r"(?:^|(?<=[\s\-'’]))\w")
+_PHONE_SEPARATORS = re.compile(r"[;,/\n]+|\s+(?:và|hoặc|or)\s+", re.IGNORECASE)
+_PHONE_COUNTRY = re.compile(r"^(?:\+\s*|00\s*)84\s*(?:0\s*)?")
+
+
+def _title_word(word: str) -> str:
+    """Return a word in all capitals or all lower case capitalised, a mixed-case one unchanged."""
+    if word != word.upper() and word != word.lower():
+        return word  # "H'Hen", "McLeod": written with care already
+    return _WORD_START.sub(lambda found: found.group(0).upper(), word.lower())
+
+
+def title_case(name: str) -> str:
+    """Return a name with each word capitalised: "NGUYỄN THỊ an" -> "Nguyễn Thị An"."""
+    return " ".join(_title_word(word) for word in name.split(" "))
+
+
+def _bad_name_characters(name: str) -> str:
+    """Return the characters of a name that are neither letters nor allowed marks, once each."""
+    return "".join(dict.fromkeys(_NOT_NAME.findall(name)))
+
+
+def _name(row: SourceRow) -> tuple[tuple[str, str, str] | None, list[Issue]]:
+    """Return the row's (family, middle, given) and the issues with its name."""
+    values = row.values
+    split = any(clean_cell(values.get(c)) for c in (FAMILY, MIDDLE, GIVEN))
+    columns = (FAMILY, MIDDLE, GIVEN) if split else (NAME,)
+    parts = [clean_cell(values.get(c)) for c in columns]
+    issues: list[Issue] = []
+    prefix = _ACADEMIC_PREFIX.match(parts[0])
+    if prefix and parts[0][prefix.end() :].strip():
+        found, rest = prefix.group(0).strip(), parts[0][prefix.end() :].strip()
+        issue = m.issue(row.number, columns[0], parts[0], m.NAME_PREFIX, rest, False, prefix=found)
+        issues.append(issue)
+        parts[0] = rest
+    written = " ".join(p for p in parts if p)
+    column = columns[-1]
+
+    def reject(key: str, suggestion: str = "", **fields: object) -> tuple[None, list[Issue]]:
+        """Add the rejection to the issues, on the column holding the bad characters if any."""
+        found = [c for c, p in zip(columns, parts, strict=True) if p and _bad_name_characters(p)]
+        where = found[0] if found and key != m.NAME_TOO_LONG else column
+        issues.append(m.issue(row.number, where, written, key, suggestion, **fields))
+        return None, issues
+
+    if not written:
+        return reject(m.NAME_MISSING, m.SUGGEST_NAME_MISSING)
+    if any("\n" in (values.get(c) or "").strip() for c in columns):
+        return reject(m.NAME_LINES, m.SUGGEST_NAME_TOO_LONG)
+    if "@" in written:
+        return reject(m.NAME_DIGITS, m.SUGGEST_NAME_SWAPPED)
+    if _DIGIT.search(written):
+        return reject(m.NAME_DIGITS, m.SUGGEST_NAME_DIGITS)
+    bad = _bad_name_characters(written)
+    if bad:
+        return reject(m.NAME_CHARS, m.SUGGEST_NAME_CHARS, chars=" ".join(bad))
+    if len(written) > MAX_NAME_LENGTH or len(written.split()) > MAX_NAME_WORDS:
+        return reject(
+            m.NAME_TOO_LONG, m.SUGGEST_NAME_TOO_LONG, length=MAX_NAME_LENGTH, words=MAX_NAME_WORDS
+        )
+    parts = [title_case(p) for p in parts]
+    if split and parts[2] and parts[1]:
+        family, middle, given = parts
+    else:
+        family, middle, given = split_name(" ".join(p for p in parts if p))
+    if not family:
+        issues.append(
+            m.issue(row.number, column, given, m.NAME_ONE_WORD, m.SUGGEST_ONE_WORD, False)
+        )
+    return (family, middle, given), issues
+
+
+def _mail(row: SourceRow, domain: str | None) -> tuple[list[str], list[Issue]]:
+    """Return the row's valid addresses, official ones first, and the issues with its cell."""
+    cell = row.values.get(MAIL) or ""
+    candidates = addresses.split_cell(cell)
+    if not any("@" in c.address for c in candidates):
+        value = clean_cell(cell)
+        key = m.MAIL_MISSING if not candidates else addresses.NO_AT
+        return [], [m.issue(row.number, MAIL, value, key, m.SUGGEST_MAIL_MISSING)]
+    valid = [c for c in candidates if c.problem is None]
+    issues = []
+    for c in candidates:
+        if c.problem is not None:
+            suggestion = m.mail_problem_suggestion(c.problem, c.address, domain)
+            issues.append(m.issue(row.number, MAIL, c.written, c.problem, suggestion))
+            issues[-1].rejected = not valid
+        elif c.fixes:
+            fixed = "; ".join(c.fixes)
+            issues.append(
+                m.issue(row.number, MAIL, c.written, m.MAIL_FIXED, c.address, False, fix=fixed)
+            )
+    official, personal = [], []
+    for address in dict.fromkeys(c.address for c in valid):
+        (personal if addresses.is_personal(address) else official).append(address)
+    for address in personal:
+        suggestion = m.personal_suggestion(domain)
+        domain_of = address.rpartition("@")[2]
+        issues.append(
+            m.issue(row.number, MAIL, address, m.MAIL_PERSONAL, suggestion, False, domain=domain_of)
+        )
+    return official + personal, issues
+
+
+def normalise_phone(cell: str) -> tuple[list[str], list[str]]:
+    """Return a phone cell's numbers (digits, spaces and a leading +; +84 as 0) and bad parts."""
+    numbers: list[str] = []
+    bad: list[str] = []
+    if not cell:
+        return numbers, bad
+    for part in _PHONE_SEPARATORS.split(unicodedata.normalize("NFKC", cell)):
+        part = clean_cell(part)
+        if not part:
+            continue
+        kept = " ".join(re.sub(r"[^\d+ ]", " ", part).split())
+        kept = _PHONE_COUNTRY.sub("0", kept)
+        digits = sum(ch.isdigit() for ch in kept)
+        if "+" in kept or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
+            bad.append(part)
+        else:
+            numbers.append(kept)
+    return numbers, bad
+
+
+def _phone(row: SourceRow) -> tuple[str | None, list[Issue]]:
+    """Return the row's first valid phone number and flags for the rest of its phone cell."""
+    numbers, bad = normalise_phone(row.values.get(PHONE) or "")
+    issues = [
+        m.issue(row.number, PHONE, part, m.PHONE_INVALID, m.SUGGEST_PHONE, False) for part in bad
+    ]
+    for extra in numbers[1:]:
+        issues.append(m.issue(row.number, PHONE, extra, m.PHONE_EXTRA, numbers[0], False))
+    return (numbers[0] if numbers else None), issues
+
+
+def _unit_source(row: SourceRow, section_unit: str | None) -> tuple[str, str] | None:
+    """Return (column, text) naming the row's unit: its code, its unit cell or its section."""
+    for column, value in (
+        (UNIT_CODE, row.values.get(UNIT_CODE)),
+        (UNIT, row.values.get(UNIT)),
+        (UNIT, section_unit),
+    ):
+        if clean_cell(value):
+            return column, value or ""
+    return None
+
+
+def _unit(
+    row: SourceRow, matcher: UnitMatcher, section_unit: str | None
+) -> tuple[str | None, list[Issue]]:
+    """Return the code of the row's unit (the target when none is given) and its issues."""
+    source = _unit_source(row, section_unit)
+    if source is None:
+        return matcher.target.code, []
+    column, value = source
+    result = matcher.match(value)
+    target = matcher.target.name
+    listed = "; ".join(str(s) for s in result.suggestions)
+    if result.code is not None:
+        if not result.old_name:
+            return result.code, []
+        now = f"{result.code} {matcher.label(result.code)}"
+        suggestion = now + (f" ({m.ALSO} {listed})" if listed else "")
+        flag = m.issue(row.number, column, result.text, m.UNIT_OLD_NAME, suggestion, False, now=now)
+        return result.code, [flag]
+    if result.how == AMBIGUOUS:
+        key = m.UNIT_AMBIGUOUS
+    elif result.how == OUTSIDE:
+        key = m.UNIT_OUTSIDE
+    else:
+        key = m.UNIT_UNKNOWN
+    suggestion = listed or m.SUGGEST_UNIT
+    return None, [m.issue(row.number, column, result.text, key, suggestion, target=target)]
+
+
+def normalise_row(
+    row: SourceRow, matcher: UnitMatcher, section_unit: str | None = None
+) -> tuple[Record | None, list[Issue]]:
+    """Return a row as a Record (None when rejected) and every issue found, flags included."""
+    name, issues = _name(row)
+    unit_code, unit_issues = _unit(row, matcher, section_unit)
+    unit = matcher.unit(unit_code) if unit_code else matcher.target
+    mail, mail_issues = _mail(row, unit.domain if unit else None)
+    phone, phone_issues = _phone(row)
+    issues += unit_issues + mail_issues + phone_issues
+    if name is None or unit_code is None or not mail or any(i.rejected for i in issues):
+        return None, issues
+    uid = clean_cell(row.values.get(UID)) or None
+    title = clean_cell(row.values.get(TITLE))
+    record = Record(row.number, *name, title, unit_code, mail, phone, uid, list(issues))
+    return record, issues
+
+
+class DuplicateTracker:
+    """Catch rows of one file that repeat an address or a person seen on an earlier row."""
+
+    def __init__(self) -> None:
+        self._mail: dict[str, int] = {}
+        self._people: dict[tuple[str, str], tuple[int, frozenset[str]]] = {}
+
+    def check(self, record: Record) -> list[Issue]:
+        """Return a record's duplicate issues, adding flags to it; remember it unless rejected."""
+        issues = []
+        for address in record.mail:
+            first = self._mail.get(address)
+            if first is not None and first != record.row:
+                issues.append(
+                    m.issue(
+                        record.row,
+                        MAIL,
+                        address,
+                        m.DUPLICATE_MAIL,
+                        m.SUGGEST_DUPLICATE,
+                        first=first,
+                    )
+                )
+        if issues:
+            return issues
+        key = (accent_key(record.full_name), record.unit_code)
+        seen = self._people.get(key)
+        if seen is None:
+            self._people[key] = (record.row, frozenset(record.mail))
+        elif seen[0] != record.row and seen[1].isdisjoint(record.mail):
+            flag = m.issue(
+                record.row, NAME, record.full_name, m.DUPLICATE_PERSON, m.SUGGEST_SAME_PERSON,
+                False, first=seen[0],
+            )  # fmt: skip
+            record.flags.append(flag)
+            issues.append(flag)
+        for address in record.mail:
+            self._mail.setdefault(address, record.row)
+        return issues

@@ -1,0 +1,96 @@
+"""Run an import end to end: read, normalise and validate, plan, report, and apply."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..store import Directory
+from .apply import ApplyResult, apply_plan
+from .normalise import DuplicateTracker, normalise_row
+from .plan import Plan, as_unit, make_plan, tree_index
+from .readers import read_rows
+from .report import write_report
+from .rows import Issue, Record
+from .unit_match import UnitMatcher
+
+
+class UnknownTargetError(LookupError):
+    """The --unit code names no unit of the directory."""
+
+
+@dataclass
+class ImportOutcome:
+    """What an import read, rejected, planned and (unless a dry run) applied."""
+
+    kind: str
+    encoding: str
+    rows: int = 0
+    records: list[Record] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    plan: Plan | None = None
+    result: ApplyResult | None = None
+
+    @property
+    def rejected(self) -> int:
+        """Return how many source rows were rejected."""
+        return len({i.row for i in self.issues if i.rejected})
+
+    @property
+    def flagged(self) -> int:
+        """Return how many kept rows carry a flag."""
+        return len(
+            {i.row for i in self.issues if not i.rejected}
+            - {i.row for i in self.issues if i.rejected}
+        )
+
+
+def failure_issues(result: ApplyResult) -> list[Issue]:
+    """Return the changes the directory refused as report lines."""
+    return [
+        Issue(f.change.row or 0, "*", f.change.name, "Thư mục từ chối thay đổi: " + f.error,
+              "The directory refused the change: " + f.error)
+        for f in result.failures
+    ]  # fmt: skip
+
+
+def run_import(
+    directory: Directory,
+    source: str | Path,
+    unit_code: str,
+    *,
+    writer=None,
+    dry_run: bool = True,
+    encoding: str | None = None,
+    retire: bool = False,
+    report: str | Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportOutcome:
+    """Import an agency list into the subtree of unit_code (a dry run unless told otherwise)."""
+    units = directory.units()
+    if unit_code not in units:
+        raise UnknownTargetError(f"không có đơn vị mã {unit_code} / no unit with code {unit_code}")
+    matcher = UnitMatcher([as_unit(u) for u in units.values()], unit_code)
+    duplicates = DuplicateTracker()
+    with read_rows(source, encoding=encoding) as table:
+        outcome = ImportOutcome(table.kind, table.encoding)
+        for row in table.rows:
+            outcome.rows += 1
+            record, issues = normalise_row(row, matcher, row.raw.get("section"))
+            if record is not None:
+                dup = duplicates.check(record)
+                issues += dup
+                if any(i.rejected for i in dup):
+                    record = None
+            outcome.issues += issues
+            if record is not None:
+                outcome.records.append(record)
+        outcome.issues += table.issues
+    outcome.plan = make_plan(directory, unit_code, outcome.records, retire, tree_index(directory))
+    if not dry_run and writer is not None:
+        outcome.result = apply_plan(writer, outcome.plan, progress=progress)
+        outcome.issues += failure_issues(outcome.result)
+    if report:
+        write_report(report, outcome.issues)
+    return outcome

@@ -1,0 +1,167 @@
+"""What a reader hands on: the Table of rows read from a file, and the error for bad files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from types import TracebackType
+
+from directory_service.importing.encoding import converter, vietnamese_score
+from directory_service.importing.headers import HEADER_SEARCH_ROWS, Header, find_header
+from directory_service.importing.layout import body_rows
+from directory_service.importing.rows import Issue, SourceRow
+from directory_service.text import clean
+
+# A source row as a reader yields it: its 1-based number in the file and its cells, or the Issue
+# that says why it could not be read at all.
+NumberedRow = tuple[int, list[str] | Issue]
+
+
+class ImportFormatError(Exception):
+    """Raised when a file cannot be read at all; the message is in Vietnamese and English."""
+
+    def __init__(self, reason_vi: str, reason_en: str) -> None:
+        super().__init__(f"{reason_vi} / {reason_en}")
+        self.reason_vi = reason_vi
+        self.reason_en = reason_en
+
+
+def no_header_error(detail_vi: str = "", detail_en: str = "") -> ImportFormatError:
+    """Return the error for a file whose first rows hold no recognisable header."""
+    return ImportFormatError(
+        f"Không tìm thấy dòng tiêu đề cột (cần ít nhất cột Họ và tên và cột Địa chỉ thư điện tử) "
+        f"trong {HEADER_SEARCH_ROWS} dòng đầu{detail_vi}",
+        f"No header row (at least a name column and an email column) in the first "
+        f"{HEADER_SEARCH_ROWS} rows{detail_en}",
+    )
+
+
+@dataclass
+class Table:
+    """Rows read from one file, streamed, with what was learnt about the file on the way."""
+
+    kind: str  # csv, xlsx, xls, ods, ldif or html
+    encoding: str  # utf-8, utf-16, cp1258, tcvn3 or vni; "unicode" for cells stored as Unicode
+    header: list[str]  # the file's headings, one per column (two-row headers combined)
+    columns: dict[str, str]  # heading -> canonical column, for the headings we know
+    rows: Iterator[SourceRow]
+    issues: list[Issue] = field(default_factory=list)  # filled as rows are consumed
+    header_row: int = 0  # file row number of the (last) header row
+    sheet: str | None = None  # the sheet read, for workbooks
+    on_close: Callable[[], None] | None = field(default=None, repr=False)
+
+    def close(self) -> None:
+        """Stop reading and release the file."""
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
+        if self.on_close is not None:
+            self.on_close()
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def cell_cleaner(font: str | None) -> Callable[[str], str]:
+    """Return the function applied to every cell: legacy-font conversion, NFC, whitespace."""
+    to_unicode = converter(font)
+
+    def clean_cell(text: str) -> str:
+        if not text:
+            return ""
+        if text.isascii():  # most cells: nothing to convert or normalise
+            return " ".join(text.split())
+        return clean(to_unicode(text))
+
+    return clean_cell
+
+
+def choose_font(
+    rows: list[list[str]], fonts: Iterable[str | None]
+) -> tuple[str | None, Header | None]:
+    """Return the legacy font (or None) whose reading of rows finds the best header, and it."""
+    best: tuple[tuple[int, int], str | None, Header | None] | None = None
+    for font in fonts:
+        to_unicode = converter(font)
+        cleaned = [[clean(to_unicode(c)) for c in row] for row in rows]
+        header = find_header(cleaned[:HEADER_SEARCH_ROWS])
+        score = (
+            header.score if header else -1,
+            vietnamese_score(" ".join(" ".join(row) for row in cleaned)),
+        )
+        if best is None or score > best[0]:
+            best = (score, font, header)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _once(release: Callable[[], None] | None) -> Callable[[], None]:
+    """Return a function that calls release the first time only (a workbook closes once)."""
+    pending = [release] if release else []
+
+    def call() -> None:
+        while pending:
+            pending.pop()()
+
+    return call
+
+
+def tabulate(
+    source: Iterator[NumberedRow],
+    clean_cell: Callable[[str], str],
+    *,
+    kind: str,
+    encoding: str,
+    sheet: str | None = None,
+    on_close: Callable[[], None] | None = None,
+) -> Table:
+    """Find the header among the first rows of source and return the Table of the rows below."""
+    on_close = _once(on_close)
+    issues: list[Issue] = []
+    head: list[tuple[int, list[str]]] = []
+    try:
+        for number, cells in source:
+            if isinstance(cells, Issue):
+                issues.append(cells)
+            else:
+                head.append((number, [clean_cell(c) for c in cells]))
+            if len(head) >= HEADER_SEARCH_ROWS:
+                break
+        header = find_header([cells for _, cells in head])
+        if header is None:
+            raise no_header_error()
+    except BaseException:
+        on_close()
+        raise
+    rest = head[header.last + 1 :]
+
+    def cleaned() -> Iterator[tuple[int, list[str] | Issue]]:
+        yield from rest
+        for number, cells in source:
+            yield number, cells if isinstance(cells, Issue) else [clean_cell(c) for c in cells]
+
+    def stream() -> Iterator[SourceRow]:
+        try:
+            yield from body_rows(cleaned(), header, issues)
+        finally:
+            on_close()
+
+    return Table(
+        kind=kind,
+        encoding=encoding,
+        header=header.keys,
+        columns={k: c for k, c in zip(header.keys, header.columns, strict=True) if c},
+        rows=stream(),
+        issues=issues,
+        header_row=head[header.last][0],
+        sheet=sheet,
+        on_close=on_close,
+    )

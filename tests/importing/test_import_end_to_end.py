@@ -1,0 +1,153 @@
+"""`govdir import` end to end against a real slapd: dry run, report, apply, idempotence, kill -9."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import openpyxl
+import pytest
+
+from directory_service.importing.plan import make_plan
+from directory_service.importing.run import run_import
+
+
+def env_for(instance) -> dict[str, str]:
+    state, slapd, _ = instance
+    return dict(
+        os.environ,
+        GOVDIR_LDAP_URI=slapd.uri,
+        GOVDIR_BIND_DN=f"cn=admin,{state.base_dn}",
+        GOVDIR_BIND_PASSWORD=state.admin_password,
+        GOVDIR_BASE_DN=state.base_dn,
+        GOVDIR_DATA_DIR="/nonexistent",
+    )
+
+
+def govdir(instance, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "directory_service.cli", *args],
+        env=env_for(instance), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
+def agency_workbook(path):
+    """Write a list the way a provincial department sends it: titles, messy rows, a footer."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["UBND THÀNH PHỐ HÀ NỘI"])
+    ws.append(["DANH SÁCH ĐỊA CHỈ THƯ ĐIỆN TỬ CÔNG VỤ CỦA SỞ TƯ PHÁP"])
+    ws.append([])
+    ws.append(["STT", "Họ và tên", "Chức vụ", "Đơn vị công tác", "Địa chỉ thư điện tử", "Ghi chú"])
+    ws.append([1, "Lê Thị Hồng Nhung", "Giám đốc Sở", "Sở Tư pháp", "nhunglth.stp@hanoi.gov.vn"])
+    ws.append(
+        [2, "NGUYỄN ĐỨC THẮNG", "Phó Giám đốc Sở", "Sở Tư pháp", " ThangND.STP@hanoi.gov.vn. "]
+    )
+    ws.append([3, "Pha\u0323m Va\u0306n Hu\u0300ng", "Chuyên viên", "Sở Tư pháp",
+               "hungpv.stp@hanoi.gov.vn; hungpv@gmail.com"])  # fmt: skip
+    ws.append([4, "Đỗ Thị Mai", "Chuyên viên", "Sở Tư pháp", "maidt.stp@gmail.com"])
+    ws.append([5, "Trần Văn Bình", "Chuyên viên", "Phòng không tồn tại", "binhtv.stp@hanoi.gov.vn"])
+    ws.append([6, "Hoàng Văn Nam", "Chuyên viên", "Sở Tư pháp", "nhunglth.stp@hanoi.gov.vn"])
+    ws.append([7, "Vũ Thị Lan", "Chuyên viên", "Sở Tư pháp", "không có"])
+    ws.append(["", "Tổng cộng: 7 người"])
+    ws.append([])
+    ws.append(["", "", "", "GIÁM ĐỐC"])
+    wb.save(path)
+
+
+def test_dry_run_report_apply_and_rerun(empty_instance, tmp_path):
+    xlsx, report = tmp_path / "stp.xlsx", tmp_path / "report.xlsx"
+    agency_workbook(xlsx)
+    dry = govdir(empty_instance, "import", str(xlsx), "--unit", "01", "--dry-run",
+                 "--report", str(report))  # fmt: skip
+    assert dry.returncode == 0, dry.stderr
+    assert "4 add" in dry.stdout and "Dry run" in dry.stdout
+    rows = list(openpyxl.load_workbook(report).active.iter_rows(values_only=True))
+    by_row = {}
+    for line in rows[1:]:
+        by_row.setdefault(line[0], []).append(line)
+    assert set(by_row) >= {7, 8, 9, 10, 11}  # file rows of the flagged and rejected people
+    assert any("gmail" in str(line[2]) for line in by_row[7])  # personal address, kept, flagged
+    assert any(line[3].startswith("Bị loại") for line in by_row[9])  # unknown unit
+    assert any(line[3].startswith("Bị loại") for line in by_row[10])  # duplicate address
+    assert all(line[4] and line[5] for line in rows[1:])  # reasons in Vietnamese and English
+
+    applied = govdir(empty_instance, "import", str(xlsx), "--unit", "01")
+    assert "Applied: 4 add" in applied.stdout, applied.stdout + applied.stderr
+    again = govdir(empty_instance, "import", str(xlsx), "--unit", "01")
+    assert "0 add, 0 modify, 0 move, 0 retire; 4 unchanged" in again.stdout
+
+
+def test_bad_inputs_are_clear_errors(empty_instance, tmp_path):
+    png = tmp_path / "list.xlsx"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+    out = govdir(empty_instance, "import", str(png), "--unit", "01", "--dry-run")
+    assert out.returncode == 2 and "Traceback" not in out.stderr and out.stderr.strip()
+    out = govdir(empty_instance, "import", str(png), "--unit", "99999", "--dry-run")
+    assert out.returncode == 2 and "99999" in out.stderr
+
+
+def big_csv(path, n: int, unit: str = "Sở Y tế") -> None:
+    family = ["Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
+    middle = ["Văn", "Thị", "Đức", "Ngọc", "Minh", "Thu", "Quốc", "Hữu", "Thanh", "Kim"]
+    given = ["An", "Bình", "Cường", "Dũng", "Đức", "Hà", "Hương", "Lan", "Minh", "Thủy"]
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Email"])
+        for i in range(n):
+            # distinct names: the digits of i pick the parts
+            middles = f"{middle[i // 100 % 10]} {middle[i // 10 % 10]}"
+            name = f"{family[i // 1000 % 10]} {middles} {given[i % 10]}"
+            w.writerow([i + 1, name, "Chuyên viên", unit, f"cv{i}.syt@hanoi.gov.vn"])
+
+
+def people_under(directory, unit: str) -> list[tuple[str, str]]:
+    entries, _ = directory.search(
+        f"(&(objectClass=govdirPerson)(govdirUnitPath={unit}))", ["mail", "cn"], limit=1_000_000
+    )
+    return sorted((a["mail"][0].decode(), a["cn"][0].decode()) for _, a in entries)
+
+
+def test_kill_9_during_apply_then_rerun_converges(empty_instance, import_directory, tmp_path):
+    n = 3000
+    path = tmp_path / "syt.csv"
+    big_csv(path, n)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "directory_service.cli", "import", str(path), "--unit", "01"],
+        env=env_for(empty_instance), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if 300 <= len(people_under(import_directory, "01-SYT")) < n:
+            break
+        time.sleep(0.05)
+    if proc.poll() is not None:
+        pytest.fail("the import finished before it could be killed; make the file bigger")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    partial = len(people_under(import_directory, "01-SYT"))
+    assert 0 < partial < n
+    rerun = govdir(empty_instance, "import", str(path), "--unit", "01")
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    final = people_under(import_directory, "01-SYT")
+    assert len(final) == n and len({m for m, _ in final}) == n  # every row once, none twice
+    # Exactly what a clean run leaves: nothing left to do, and the same content.
+    outcome = run_import(import_directory, path, "01", dry_run=True)
+    assert outcome.plan.is_empty and outcome.plan.unchanged == n
+    assert make_plan(import_directory, "01", outcome.records).is_empty
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx", "ldif"])
+def test_export_then_import_plans_nothing(empty_instance, tmp_path, suffix):
+    agency_workbook(tmp_path / "stp.xlsx")
+    govdir(empty_instance, "import", str(tmp_path / "stp.xlsx"), "--unit", "01")
+    out = tmp_path / f"01-STP.{suffix}"
+    exported = govdir(empty_instance, "export", "--unit", "01-STP", "--output", str(out))
+    assert exported.returncode == 0 and out.stat().st_size > 0, exported.stderr
+    back = govdir(empty_instance, "import", str(out), "--unit", "01", "--dry-run")
+    assert back.returncode == 0, back.stderr
+    assert "0 add, 0 modify, 0 move, 0 retire" in back.stdout, back.stdout

@@ -1,0 +1,349 @@
+"""Reading agency lists: layouts, header wording, encodings and delimiters."""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+
+import pytest
+
+from directory_service.importing.headers import match_header
+from directory_service.importing.readers import ImportFormatError, read_rows
+from directory_service.importing.rows import (
+    FAMILY,
+    GIVEN,
+    MAIL,
+    MIDDLE,
+    NAME,
+    NOTE,
+    NUMBER,
+    PHONE,
+    TITLE,
+    UNIT,
+    UNIT_CODE,
+)
+from tests.importing.agency_files import (
+    HEADER,
+    NAMES,
+    PEOPLE,
+    csv_text,
+    messy_rows,
+    to_cp1258,
+    to_legacy,
+    write_xlsx,
+)
+
+
+def _read_all(path, **options):
+    table = read_rows(path, **options)
+    return table, list(table.rows)
+
+
+def _write(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+# --- Layout: title rows, sections, subtotals, footers ----------------------------------------
+
+
+def test_messy_list_reads_people_with_the_files_row_numbers(tmp_path):
+    table, rows = _read_all(write_xlsx(tmp_path / "ds.xlsx", messy_rows()))
+    assert (table.kind, table.encoding, table.header_row) == ("xlsx", "unicode", 6)
+    assert [r.number for r in rows] == [8, 9, 13, 14, 16]
+    assert [r.values[NAME] for r in rows] == NAMES
+    assert rows[0].values == {
+        NUMBER: "1",
+        NAME: "Nguyễn Văn An",
+        TITLE: "Giám đốc",
+        UNIT: "Sở Nội vụ",
+        MAIL: "an.nv@angiang.gov.vn",
+        PHONE: "0912345678",
+        NOTE: "",
+    }
+    assert rows[3].values[PHONE] == "02963123456"
+    assert rows[4].values[NOTE] == "Mới"
+    assert [r.raw["section"] for r in rows] == [
+        "I. LÃNH ĐẠO SỞ",
+        "I. LÃNH ĐẠO SỞ",
+        "II. VĂN PHÒNG",
+        "II. VĂN PHÒNG",
+        "III",
+    ]
+    assert table.issues == []
+
+
+def test_footer_stops_the_list_and_signers_are_not_people(tmp_path):
+    rows = [
+        HEADER,
+        PEOPLE[0],
+        ["", "", "", "", "", ""],
+        ["", "", "", "An Giang, ngày 10 tháng 3 năm 2025", "", ""],
+        ["", "", "", "GIÁM ĐỐC", "", ""],
+        ["", "Nguyễn Văn An", "", "", "", ""],
+        PEOPLE[1],
+    ]
+    _, read = _read_all(_write(tmp_path, "a.csv", csv_text(rows).encode()))
+    assert [r.values[NAME] for r in read] == NAMES[:1]
+
+
+@pytest.mark.parametrize("marker", ["Nơi nhận:", "NGƯỜI LẬP", "TM. ỦY BAN NHÂN DÂN"])
+def test_each_footer_marker_ends_the_list(tmp_path, marker):
+    rows = [HEADER, PEOPLE[0], [marker], PEOPLE[1]]
+    _, read = _read_all(_write(tmp_path, "a.csv", csv_text(rows).encode()))
+    assert len(read) == 1
+
+
+def test_giam_doc_as_a_title_is_not_a_footer(tmp_path):
+    rows = [HEADER[1:3], ["Nguyễn Văn An", "GIÁM ĐỐC"], ["Trần Thị Bình", "Giám đốc"]]
+    rows = [[*r, "x"] for r in rows]
+    rows[0][2] = "Đơn vị"
+    _, read = _read_all(_write(tmp_path, "a.csv", csv_text(rows).encode()))
+    assert [r.values[TITLE] for r in read] == ["GIÁM ĐỐC", "Giám đốc"]
+
+
+def test_two_row_merged_header_and_merged_unit_cells(tmp_path):
+    rows = [
+        ["DANH SÁCH CÁN BỘ"],
+        ["STT", "Họ và tên", "Đơn vị", "Liên hệ", None, "Ghi chú"],
+        [None, None, None, "Email", "Điện thoại", None],
+        ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"],
+        [1, "Nguyễn Văn An", "Văn phòng", "an.nv@angiang.gov.vn", 912345678],
+        [2, "Trần Thị Bình", None, "binh.tt@angiang.gov.vn"],
+    ]
+    merges = ("A2:A3", "B2:B3", "C2:C3", "D2:E2", "F2:F3", "C5:C6")
+    table, read = _read_all(write_xlsx(tmp_path / "h.xlsx", rows, merges))
+    assert table.header == [
+        "STT",
+        "Họ và tên",
+        "Đơn vị",
+        "Liên hệ / Email",
+        "Liên hệ / Điện thoại",
+        "Ghi chú",
+    ]
+    assert table.columns["Liên hệ / Email"] == MAIL
+    assert table.columns["Liên hệ / Điện thoại"] == PHONE
+    assert table.header_row == 3
+    assert [(r.number, r.values[MAIL], r.values[UNIT]) for r in read] == [
+        (5, "an.nv@angiang.gov.vn", "Văn phòng"),
+        (6, "binh.tt@angiang.gov.vn", "Văn phòng"),
+    ]
+    assert read[0].values[PHONE] == "0912345678"
+
+
+def test_two_row_header_splitting_the_name(tmp_path):
+    rows = [
+        ["STT", "Họ và tên", None, "Chức vụ", "Email"],
+        [None, "Họ và tên đệm", "Tên", None, None],
+        [1, "Nguyễn Văn", "An", "Chuyên viên", "an.nv@angiang.gov.vn"],
+    ]
+    table, read = _read_all(write_xlsx(tmp_path / "h.xlsx", rows, ("B1:C1",)))
+    assert read[0].values[FAMILY] == "Nguyễn Văn"
+    assert read[0].values[GIVEN] == "An"
+    assert NAME not in read[0].values
+
+
+# --- Header wording --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("heading", "column"),
+    [
+        ("STT", NUMBER),
+        ("TT", NUMBER),
+        ("Số TT", NUMBER),
+        ("Họ và tên", NAME),
+        ("HỌ TÊN", NAME),
+        ("Họ, tên", NAME),
+        ("Tên cán bộ", NAME),
+        ("Họ", FAMILY),
+        ("Họ và tên đệm", FAMILY),
+        ("Tên đệm", MIDDLE),
+        ("Tên", GIVEN),
+        ("Chức vụ", TITLE),
+        ("Chức danh", TITLE),
+        ("Chức vụ, chức danh", TITLE),
+        ("Đơn vị công tác", UNIT),
+        ("Đơn vị", UNIT),
+        ("Cơ quan", UNIT),
+        ("Phòng ban", UNIT),
+        ("Tên đơn vị", UNIT),
+        ("Mã đơn vị", UNIT_CODE),
+        ("Địa chỉ thư điện tử", MAIL),
+        ("Địa chỉ thư điện tử (email)", MAIL),
+        ("Thư điện tử", MAIL),
+        ("Email", MAIL),
+        ("E-mail", MAIL),
+        ("Email công vụ", MAIL),
+        ("Hộp thư", MAIL),
+        ("Địa chỉ email", MAIL),
+        ("Thư công vụ", MAIL),
+        ("Điện thoại", PHONE),
+        ("SĐT", PHONE),
+        ("Số điện thoại", PHONE),
+        ("ĐT cơ quan", PHONE),
+        ("Ghi chú", NOTE),
+        ("Ngày sinh", None),
+        ("DANH SÁCH ĐỊA CHỈ THƯ ĐIỆN TỬ", None),
+    ],
+)
+def test_heading_wording(heading, column):
+    assert match_header(heading) == column
+
+
+def test_varied_wording_and_split_names_in_one_file(tmp_path):
+    header = ["Số TT", "Họ và tên đệm", "Tên", "Chức danh", "Phòng ban", "Mã đơn vị", "Thư công vụ"]
+    header += ["SĐT", "Quê quán"]
+    person = [
+        "1",
+        "Nguyễn Văn",
+        "An",
+        "Chuyên viên",
+        "Văn phòng",
+        "VP01",
+        "an@x.gov.vn",
+        "",
+        "An Giang",
+    ]
+    table, read = _read_all(_write(tmp_path, "a.csv", csv_text([header, person]).encode()))
+    assert table.columns == {
+        "Số TT": NUMBER,
+        "Họ và tên đệm": FAMILY,
+        "Tên": GIVEN,
+        "Chức danh": TITLE,
+        "Phòng ban": UNIT,
+        "Mã đơn vị": UNIT_CODE,
+        "Thư công vụ": MAIL,
+        "SĐT": PHONE,
+    }
+    assert read[0].values[UNIT_CODE] == "VP01"
+    assert read[0].raw["Quê quán"] == "An Giang"  # unknown headings are kept in raw
+
+
+def test_repeated_mail_columns_are_joined(tmp_path):
+    rows = [
+        ["Họ và tên", "Email", "Email cá nhân"],
+        ["Nguyễn Văn An", "an@x.gov.vn", "an@gmail.com"],
+    ]
+    _, read = _read_all(_write(tmp_path, "a.csv", csv_text(rows).encode()))
+    assert read[0].values[MAIL] == "an@x.gov.vn; an@gmail.com"
+    assert read[0].raw["Email cá nhân"] == "an@gmail.com"
+
+
+# --- Encodings -------------------------------------------------------------------------------
+
+
+def _list_text(delimiter=",", title="DANH SACH"):
+    return csv_text([[title], [], [*HEADER, "Ghi chú"], *PEOPLE], delimiter)
+
+
+def test_utf8_without_and_with_bom(tmp_path):
+    for name, data in (
+        ("plain.csv", _list_text().encode()),
+        ("bom.csv", codecs.BOM_UTF8 + _list_text().encode()),
+    ):
+        table, read = _read_all(_write(tmp_path, name, data))
+        assert table.encoding == "utf-8"
+        assert table.header[0] == "STT"
+        assert [r.values[NAME] for r in read] == NAMES
+
+
+def test_utf16_with_bom(tmp_path):
+    table, read = _read_all(_write(tmp_path, "u16.csv", _list_text("\t").encode("utf-16")))
+    assert table.encoding == "utf-16"
+    assert [r.values[NAME] for r in read] == NAMES
+
+
+def test_nfd_text_becomes_nfc(tmp_path):
+    data = unicodedata.normalize("NFD", _list_text()).encode()
+    _, read = _read_all(_write(tmp_path, "nfd.csv", data))
+    assert [r.values[NAME] for r in read] == NAMES
+    assert all(unicodedata.is_normalized("NFC", v) for r in read for v in r.values.values())
+
+
+def test_cp1258(tmp_path):
+    table, read = _read_all(_write(tmp_path, "cp.csv", to_cp1258(_list_text(";"))))
+    assert table.encoding == "cp1258"
+    assert [r.values[NAME] for r in read] == NAMES
+    assert read[4].values[UNIT] == "Phòng Tổ chức"
+
+
+@pytest.mark.parametrize("font", ["tcvn3", "vni"])
+def test_legacy_font_text_is_detected_and_converted(tmp_path, font):
+    data = to_legacy(_list_text(), font).encode("latin-1")
+    table, read = _read_all(_write(tmp_path, f"{font}.csv", data))
+    assert table.encoding == font
+    assert table.header[1:5] == ["Họ và tên", "Chức vụ", "Đơn vị công tác", "Địa chỉ thư điện tử"]
+    assert [r.values[NAME] for r in read] == NAMES
+    assert read[0].values[TITLE] == "Giám đốc"
+
+
+@pytest.mark.parametrize("font", ["tcvn3", "vni"])
+def test_a_two_person_legacy_list_is_detected_by_its_header(tmp_path, font):
+    data = to_legacy(csv_text([HEADER, PEOPLE[4], PEOPLE[0]]), font).encode("latin-1")
+    table, read = _read_all(_write(tmp_path, f"{font}.csv", data))
+    assert table.encoding == font
+    assert [r.values[NAME] for r in read] == ["Đỗ Minh Đức", "Nguyễn Văn An"]
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni", "cp1258"])
+def test_plain_ascii_header_leaves_the_choice_to_the_text(tmp_path, encoding):
+    header = ["STT", "Ho va ten", "Chuc vu", "Don vi", "Email", "Dien thoai"]
+    text = csv_text([header, *PEOPLE])
+    data = to_cp1258(text) if encoding == "cp1258" else to_legacy(text, encoding).encode("latin-1")
+    table, read = _read_all(_write(tmp_path, "a.csv", data))
+    assert table.encoding == encoding
+    assert [r.values[NAME] for r in read] == NAMES
+
+
+def test_legacy_text_saved_as_utf8(tmp_path):
+    data = to_legacy(_list_text(), "tcvn3").encode("utf-8")  # .VnTime text pasted into Excel
+    table, read = _read_all(_write(tmp_path, "u.csv", data))
+    assert table.encoding == "tcvn3"
+    assert [r.values[NAME] for r in read] == NAMES
+
+
+def test_legacy_cells_in_a_spreadsheet(tmp_path):
+    rows = [[to_legacy(str(v), "vni") for v in row] for row in [HEADER, *PEOPLE]]
+    table, read = _read_all(write_xlsx(tmp_path / "vni.xlsx", rows))
+    assert table.encoding == "vni"
+    assert [r.values[NAME] for r in read] == NAMES
+
+
+def test_forced_encoding(tmp_path):
+    ascii_header = ["STT", "Ho va ten", "Chuc vu", "Email"]
+    rows = [
+        ascii_header,
+        ["1", to_legacy("Nguyễn Văn An", "vni"), to_legacy("Chuyên viên", "vni"), "an@x.vn"],
+    ]
+    path = _write(tmp_path, "f.csv", csv_text(rows).encode("latin-1"))
+    table, read = _read_all(path, encoding="vni")
+    assert table.encoding == "vni"
+    assert read[0].values[NAME] == "Nguyễn Văn An"
+    table, read = _read_all(path, encoding="cp1258")
+    assert table.encoding == "cp1258"
+    assert read[0].values[NAME] != "Nguyễn Văn An"
+
+
+@pytest.mark.parametrize(("forced", "words"), [("utf-8", "utf-8"), ("utf-16", "utf-16")])
+def test_wrong_forced_encoding_is_a_clear_error(tmp_path, forced, words):
+    path = _write(tmp_path, "t.csv", to_legacy(_list_text(), "tcvn3").encode("latin-1"))
+    with pytest.raises(ImportFormatError) as error:
+        read_rows(path, encoding=forced)
+    assert words in str(error.value)
+
+
+def test_unknown_encoding_name(tmp_path):
+    path = _write(tmp_path, "a.csv", _list_text().encode())
+    with pytest.raises(ImportFormatError, match="viscii"):
+        read_rows(path, encoding="viscii")
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_delimiters(tmp_path, delimiter):
+    rows = [["DANH SÁCH, THÁNG 3; NĂM 2025"], [*HEADER, "Ghi chú"], *PEOPLE]
+    rows[2] = [*PEOPLE[0][:5], "0912 345 678", "Trưởng phòng, kiêm nhiệm"]
+    _, read = _read_all(_write(tmp_path, "d.csv", csv_text(rows, delimiter).encode()))
+    assert [r.values[NAME] for r in read] == NAMES
+    assert read[0].values[NOTE] == "Trưởng phòng, kiêm nhiệm"
