@@ -17,6 +17,7 @@ PERSON_ATTRS = [
     "uid", "cn", "displayName", "sn", "givenName", "govdirMiddleName", "mail", "title",
     "telephoneNumber", "ou", "o", "st", UNIT_RDN, "govdirUnitPath", "govdirStatus",
 ]  # fmt: skip
+OPERATION_TIMEOUT = 300.0
 UNITS_LIMIT = 1_000_000  # the whole unit list, past the soft size limit
 UNIT_ATTRS = ["ou", UNIT_RDN, "govdirUnitType", "mail", "govdirMailDomain", "govdirUnitPath"]
 
@@ -55,6 +56,11 @@ class PersonInfo:
     unit_path: tuple[str, ...]
     status: str
     folded_names: list[str] = field(default_factory=list)
+
+
+def _desc(e: ldap.LDAPError) -> str:
+    info = e.args[0] if e.args and isinstance(e.args[0], dict) else {}
+    return info.get("desc", type(e).__name__)
 
 
 def _first(attrs: dict[str, list[bytes]], name: str, default: str = "") -> str:
@@ -118,8 +124,10 @@ class Directory:
     def _connect(self) -> ldap.ldapobject.LDAPObject:
         conn = ldap.initialize(self.settings.uri)
         conn.set_option(ldap.OPT_PROTOCOL_VERSION, 3)
+        # Connecting gets a short timeout (a down server shows quickly); an operation may take
+        # longer (a big export, a busy server): slapd's own time limits bound it.
         conn.set_option(ldap.OPT_NETWORK_TIMEOUT, self.timeout)
-        conn.set_option(ldap.OPT_TIMEOUT, self.timeout)
+        conn.set_option(ldap.OPT_TIMEOUT, OPERATION_TIMEOUT)
         conn.set_option(ldap.OPT_REFERRALS, 0)
         if self.settings.bind_dn:
             conn.simple_bind_s(self.settings.bind_dn, self.settings.password or "")
@@ -133,7 +141,7 @@ class Directory:
             except ldap.INVALID_CREDENTIALS as e:
                 raise DirectoryUnavailable("the directory refused our credentials") from e
             except ldap.LDAPError as e:
-                raise DirectoryUnavailable(f"cannot reach {self.settings.uri}") from e
+                raise DirectoryUnavailable(f"cannot reach {self.settings.uri}: {_desc(e)}") from e
             self._local.conn = conn
         return conn
 
@@ -153,7 +161,9 @@ class Directory:
             except (ldap.SERVER_DOWN, ldap.CONNECT_ERROR) as e:
                 self._local.conn = None
                 if attempt == 2:
-                    raise DirectoryUnavailable(f"cannot reach {self.settings.uri}") from e
+                    raise DirectoryUnavailable(
+                        f"cannot reach {self.settings.uri}: {_desc(e)}"
+                    ) from e
         raise AssertionError("unreachable")
 
     @staticmethod

@@ -141,3 +141,17 @@ def test_pages_work_at_phone_width(live_url, browser_page_factory):
         phone.goto(live_url + path)
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, (path, width)  # nothing forces sideways scrolling
+
+
+def test_typing_with_diacritics_and_results_show_phone_and_mailto(live_url, page):
+    page.goto(live_url + "/")
+    box = page.locator("#q")
+    box.press_sequentially("Trần Thị", delay=60)
+    page.get_by_role("listbox").wait_for(state="visible")
+    names = page.get_by_role("option").locator(".opt-name").all_inner_texts()
+    assert names and all(n.startswith("Trần Thị") for n in names)
+    box.press("Enter")  # nothing highlighted: the form submits, as it does without JavaScript
+    page.wait_for_selector("ol.results li.person")
+    first = page.locator("li.person").first
+    assert first.locator("a.mail").get_attribute("href").startswith("mailto:")
+    assert page.locator("li.person a.phone").count() > 0

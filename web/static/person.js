@@ -1,4 +1,5 @@
-// Copy buttons on the person page: shown only when the Clipboard API is there to use.
+// Copy buttons for addresses (person page, search results): shown only when the Clipboard
+// API is there to use; without it the address stays selectable text.
 (function () {
   "use strict";
   if (!navigator.clipboard || !window.isSecureContext) {
