@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -65,6 +66,28 @@ def sample_queries(directory: Directory, n: int, seed: int) -> list[str]:
         queries.append(rng.choice([fold_key(full), f"{fold_key(given)} {fold_key(family)}",
                                    full, f"{family} {given}"]))  # fmt: skip
     return queries
+
+
+def time_pages(client, directory: Directory, queries: list[str]) -> None:
+    """Print server time of the HTML search, person and unit pages (Flask in process)."""
+    uids, codes = [], sorted(directory.units())
+    rng = random.Random(9)
+    for label, paths in (
+        ("HTML /search", [f"/search?q={quote(q)}" for q in queries[:200]]),
+        ("HTML /people/<uid>", None),
+        ("HTML /units/<code>", [f"/units/{rng.choice(codes)}" for _ in range(200)]),
+    ):
+        if paths is None:
+            for q in queries[:200]:
+                data = client.get("/api/search", query_string={"q": q, "per_page": 1}).get_json()
+                uids += [p["uid"] for p in data["people"]]
+            paths = [f"/people/{u}" for u in uids]
+        times = []
+        for path in paths:
+            t0 = time.perf_counter()
+            assert client.get(path).status_code == 200, path
+            times.append(time.perf_counter() - t0)
+        report(label, times)
 
 
 LDCLT = ROOT / "var" / "tools" / "ldclt" / "usr" / "bin" / "ldclt"
@@ -134,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         raw_rate = report("python-ldap, same filters", raw)
         api_rate = report("JSON API /api/search", api)
         print(f"ratio API / raw python-ldap: {api_rate / raw_rate:.2f}")
+        time_pages(client, directory, queries)
 
         book = ldap.initialize(slapd.uri)
         book.simple_bind_s(f"cn=addressbook,{state.base_dn}", state.addressbook_password)
