@@ -8,7 +8,7 @@ from functools import lru_cache
 import ldap.dn
 
 from .model import ADMINISTRATIVE_TYPES, CENTRAL_AGENCY_TYPES, CITY, PROVINCE, Person, Unit
-from .text import fold, nfc
+from .text import fold, fold_key, nfc
 
 UNIT_RDN = "govdirUnitCode"
 PERSON_RDN = "uid"
@@ -125,5 +125,6 @@ class TreeIndex:
             UNIT_RDN: _enc([unit.code]),
             "govdirUnitPath": _enc(self.paths[unit.code]),
             "govdirStatus": _enc([person.status]),
+            "govdirNameWord": _enc(dict.fromkeys(fold_key(full).split())),
         }
         return self.person_dn(person), {k: v for k, v in attrs.items() if v}

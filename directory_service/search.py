@@ -58,8 +58,7 @@ def accented_words(query: str) -> list[str]:
 
 def name_word_filter(word: str) -> str:
     """Return the filter for a word that starts a word of a person's name."""
-    w = ldap.filter.escape_filter_chars(word)
-    return f"(|(cn={w}*)(cn=* {w}*))"
+    return ldap.filter.filter_format("(govdirNameWord=%s*)", [word])
 
 
 def any_word_filter(word: str, unit_codes: list[str] = ()) -> str:
@@ -70,7 +69,7 @@ def any_word_filter(word: str, unit_codes: list[str] = ()) -> str:
     units = "".join(
         ldap.filter.filter_format("(govdirUnitPath=%s)", [c]) for c in (word, *unit_codes)
     )
-    return f"(|(cn={w}*)(cn=* {w}*)(mail={w}*)(title={w}*)(title=* {w}*){units})"
+    return f"(|(govdirNameWord={w}*)(mail={w}*)(title={w}*)(title=* {w}*){units})"
 
 
 def units_named(directory: Directory, word: str) -> list[str]:
@@ -114,7 +113,11 @@ def people_filter(
     may also match a title, an address, or the name or code of a unit above the person.
     in_units (from a phrase naming units, "tay ho") requires one of those units above.
     """
-    parts = ["(objectClass=govdirPerson)", "(!(govdirStatus=left))"]
+    # Only people carry govdirNameWord, so a names-only filter needs no objectClass term
+    # (intersecting with a million-entry objectClass list costs more than it saves).
+    parts = ["(!(govdirStatus=left))"]
+    if unit_codes is not None:
+        parts.insert(0, "(objectClass=govdirPerson)")
     if unit_code:
         parts.append(ldap.filter.filter_format("(govdirUnitPath=%s)", [unit_code]))
     if in_units:

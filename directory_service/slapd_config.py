@@ -13,13 +13,14 @@ MODULE_DIR = Path("/usr/lib/ldap")
 
 # Attributes that web search and the mail clients put in their filters. Substring indexes
 # are the costly part of a load, so only what a filter uses gets one: the clients search
-# cn, sn, givenName and mail; our search uses cn (every word of a full name), mail and
-# title, and matches unit names against the cached unit list instead of ou/o.
+# cn, sn, givenName and mail; our search uses govdirNameWord (one value per word of the
+# folded name: a word prefix is one index key), mail and title, and matches unit names
+# against the cached unit list instead of ou/o.
 INDEXES = [
     "objectClass eq",
     "entryUUID eq",
     "uid eq",
-    "cn,sn,givenName eq,sub",
+    "cn,sn,givenName,govdirNameWord eq,sub",
     "mail eq,sub",
     "title eq,sub",
     "displayName,govdirMiddleName,ou,o eq",

@@ -72,3 +72,8 @@ def test_full_name_values_add_partly_accented_forms_for_mail_clients():
         "Nguyễn Van An",
     )
     assert full_name_values("Phan", "", "Anh") == ("Phan Anh",)
+
+
+def test_people_carry_their_folded_name_words(admin_directory, known_person):
+    [(_, attrs)] = admin_directory.search("(uid=ptestannv01)", ["govdirNameWord"])[0]
+    assert attrs["govdirNameWord"] == [b"nguyen", b"van", b"an"]

@@ -16,6 +16,7 @@ from .rows import Record
 MANAGED = (
     "cn", "displayName", "sn", "givenName", "govdirMiddleName", "mail", "title",
     "telephoneNumber", "ou", "o", "st", "govdirUnitCode", "govdirUnitPath", "govdirStatus",
+    "govdirNameWord",
 )  # fmt: skip
 
 Attrs = dict[str, list[bytes]]
@@ -98,7 +99,7 @@ def make_plan(
     """Return the changes that make the target unit's subtree hold exactly these records."""
     index = index or tree_index(directory)
     filt = f"(&(objectClass=govdirPerson)(govdirUnitPath={target}))"
-    existing, _ = directory.search(filt, [*PERSON_ATTRS, "objectClass"], limit=10_000_000)
+    existing, _ = directory.search(filt, [*PERSON_ATTRS, *MANAGED, "objectClass"], limit=10_000_000)
     by_mail: dict[str, tuple[str, Attrs]] = {}
     by_name: dict[tuple[str, str], tuple[str, Attrs]] = {}
     by_uid: dict[str, tuple[str, Attrs]] = {}
