@@ -227,3 +227,14 @@ def test_formula_injection_is_neutralised():
     assert rows[1] == (1, "'" + person.name, "'@cmd", "'=Đơn vị", "'-x@gov.vn", "'+84 1")
     cells = list(load_workbook(io.BytesIO(to_xlsx(rows, "=Đơn vị"))).active.iter_rows())[1]
     assert all(c.data_type != "f" for c in cells) and cells[1].value == "'" + person.name
+
+
+def test_downloads_can_be_enabled_from_the_environment(monkeypatch, web_directory):
+    from web import create_app
+
+    monkeypatch.setenv("GOVDIR_UNIT_DOWNLOADS", "1")
+    client = create_app({"TESTING": True, "DIRECTORY": web_directory}).test_client()
+    assert client.get("/units/01-SNV/people.csv").status_code == 200
+    monkeypatch.delenv("GOVDIR_UNIT_DOWNLOADS")
+    client = create_app({"TESTING": True, "DIRECTORY": web_directory}).test_client()
+    assert client.get("/units/01-SNV/people.csv").status_code == 404

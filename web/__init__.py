@@ -28,6 +28,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         GOVDIR_DATA_DIR=None,
         PER_PAGE=20,
         JSON_AS_ASCII=False,
+        # Unit list downloads stay off until sign-in exists; GOVDIR_UNIT_DOWNLOADS=1 enables them.
+        UNIT_DOWNLOADS=os.environ.get("GOVDIR_UNIT_DOWNLOADS", "") in ("1", "true", "yes"),
     )
     if test_config:
         app.config.update(test_config)
