@@ -1,0 +1,131 @@
+"""Benchmark online imports into a large directory against ldapadd on the same entries.
+
+    python benchmarks/bench_import.py [--data-dir DIR] [--people N] [--reimport M]
+
+Uses the instance in DIR (as bench_search.py builds it: 1,000,000 people), and:
+1. writes N new people as an agency CSV for one unit and the same N as LDIF for another unit;
+2. times `ldapadd -f` on the LDIF (one durable commit per entry) and `govdir import` on the CSV
+   (read, normalise, plan, apply in transactions of 100), printing both rates and the ratio;
+3. imports an M-row list, changes 1% of its rows, and times the re-import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from directory_service.importing.plan import make_plan  # noqa: E402
+from directory_service.importing.rows import Record  # noqa: E402
+from directory_service.importing.run import run_import  # noqa: E402
+from directory_service.instance import ConnectionSettings  # noqa: E402
+from directory_service.loading import ldif_chunks  # noqa: E402
+from directory_service.slapd import find_binary  # noqa: E402
+from directory_service.store import Directory  # noqa: E402
+from directory_service.up import prepare  # noqa: E402
+
+FAMILY = ["Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
+MIDDLE = ["Văn", "Thị", "Đức", "Ngọc", "Minh", "Thu", "Quốc", "Hữu", "Thanh", "Kim"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Đức", "Hà", "Hương", "Lan", "Minh", "Thủy"]
+
+
+def person(i: int, tag: str) -> tuple[str, str, str, str]:
+    """Return (family, middle, given, mail) of synthetic person i of a run."""
+    middle = f"{MIDDLE[i // 1000 % 10]} {MIDDLE[i // 100 % 10]}"
+    return FAMILY[i // 10 % 10], middle, GIVEN[i % 10], f"b{tag}{i}@tphcm.gov.vn"
+
+
+def write_csv(path: Path, n: int, tag: str, unit: str, title: str = "Chuyên viên") -> None:
+    """Write an agency list of n people in a unit."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Email"])
+        for i in range(n):
+            family, middle, given, mail = person(i, tag)
+            w.writerow([i + 1, f"{family} {middle} {given}", title, unit, mail])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the measurements."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=str(ROOT / "var" / "bench"))
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--reimport", type=int, default=50_000)
+    args = parser.parse_args(argv)
+    state, slapd = prepare(Path(args.data_dir), demo_people=1_000_000)
+    slapd.start()
+    tmp = Path(tempfile.mkdtemp(prefix="govdir-bench-import-"))
+    try:
+        admin = ConnectionSettings(slapd.uri, f"cn=admin,{state.base_dn}", state.admin_password,
+                                   state.base_dn)  # fmt: skip
+        directory = Directory(admin)
+        units = directory.units()
+        print(f"instance: {args.data_dir}; people to add: {args.people:,}")
+        tag = secrets.token_hex(3)
+
+        # ldapadd on the LDIF of the same kind of people, into another unit.
+        records = []
+        for i in range(args.people):
+            family, middle, given, mail = person(i, tag + "l")
+            records.append(Record(i + 2, family, middle, given, "Chuyên viên", "79-SXD", [mail]))
+        plan = make_plan(directory, "79-SXD", records)
+        ldif_path = tmp / "people.ldif"
+        with open(ldif_path, "wb") as f:
+            for chunk in ldif_chunks((c.dn, c.attrs) for c in plan.changes):
+                f.write(chunk)
+        t0 = time.perf_counter()
+        subprocess.run(
+            [find_binary("ldapadd"), "-x", "-H", slapd.uri, "-D", admin.bind_dn, "-w",
+             admin.password, "-f", str(ldif_path)],
+            check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        ldapadd_s = time.perf_counter() - t0
+        print(f"ldapadd -f:            {args.people / ldapadd_s:8,.0f} adds/s ({ldapadd_s:.1f} s)")
+
+        csv_path = tmp / "people.csv"
+        write_csv(csv_path, args.people, tag + "g", units["79-SYT"].name)
+        t0 = time.perf_counter()
+        outcome = run_import(directory, csv_path, "79", writer=directory.connection(),
+                             dry_run=False)  # fmt: skip
+        import_s = time.perf_counter() - t0
+        added = outcome.result.applied.get("add", 0)
+        print(
+            f"govdir import (all):   {added / import_s:8,.0f} adds/s ({import_s:.1f} s, "
+            f"{outcome.result.commits:,} commits, {len(outcome.result.failures)} refused)"
+        )
+        print(f"ratio govdir import / ldapadd: {ldapadd_s / import_s:.2f}x")
+
+        # A big agency list, re-imported with 1% of its rows changed.
+        big = tmp / "big.csv"
+        write_csv(big, args.reimport, tag + "r", units["79-SNV"].name)
+        run_import(directory, big, "79-SNV", writer=directory.connection(), dry_run=False)
+        rows = list(csv.reader(open(big, encoding="utf-8")))
+        rng = random.Random(3)
+        for i in rng.sample(range(1, len(rows)), max(1, args.reimport // 100)):
+            rows[i][2] = "Chuyên viên chính"
+        with open(big, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(rows)
+        t0 = time.perf_counter()
+        outcome = run_import(directory, big, "79-SNV", writer=directory.connection(),
+                             dry_run=False)  # fmt: skip
+        re_s = time.perf_counter() - t0
+        print(
+            f"re-import {args.reimport:,} rows, 1% changed: {re_s:.1f} s, "
+            f"{outcome.result.applied} applied, {outcome.plan.unchanged:,} unchanged"
+        )
+    finally:
+        slapd.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
