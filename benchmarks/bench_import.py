@@ -39,8 +39,12 @@ GIVEN = ["An", "Bình", "Cường", "Dũng", "Đức", "Hà", "Hương", "Lan", 
 
 
 def person(i: int, tag: str) -> tuple[str, str, str, str]:
-    """Return (family, middle, given, mail) of synthetic person i of a run."""
-    middle = f"{MIDDLE[i // 1000 % 10]} {MIDDLE[i // 100 % 10]}"
+    """Return (family, middle, given, mail) of synthetic person i of a run.
+
+    Three middle names keep them apart from the demo's people (who have at most two), so the
+    importer adds them rather than matching someone of the same name in the unit.
+    """
+    middle = f"{MIDDLE[i // 1000 % 10]} {MIDDLE[i // 100 % 10]} {MIDDLE[i // 10000 % 10]}"
     return FAMILY[i // 10 % 10], middle, GIVEN[i % 10], f"b{tag}{i}@tphcm.gov.vn"
 
 
@@ -80,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         plan = make_plan(directory, "79-SXD", records)
         ldif_path = tmp / "people.ldif"
         with open(ldif_path, "wb") as f:
-            for chunk in ldif_chunks((c.dn, c.attrs) for c in plan.changes):
+            for chunk in ldif_chunks((c.dn, c.attrs) for c in plan.changes if c.kind == "add"):
                 f.write(chunk)
         t0 = time.perf_counter()
         subprocess.run(
