@@ -108,6 +108,27 @@ def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30.0) -> N
     raise SlapdError(f"web UI did not listen on port {port} within {timeout:.0f} s")
 
 
+MAX_RESTARTS = 5  # within RESTART_WINDOW seconds, then give up
+RESTART_WINDOW = 60.0
+
+
+def restart_slapd(slapd: Slapd, restarts: list[float]) -> bool:
+    """Start slapd again after it died (its database survives a crash); False if it keeps dying.
+
+    slapd 2.5.13 can crash in back-mdb when a client dies with an LDAP transaction open.
+    """
+    code = slapd.process.returncode if slapd.process else None
+    now = time.monotonic()
+    restarts[:] = [t for t in restarts if now - t < RESTART_WINDOW] + [now]
+    if len(restarts) > MAX_RESTARTS:
+        print("slapd keeps exiting; see slapd.log in the data directory", file=sys.stderr)
+        return False
+    print(f"slapd exited ({code}); starting it again", file=sys.stderr, flush=True)
+    slapd.process = None
+    slapd.start()
+    return True
+
+
 def serve(
     data_dir: Path,
     state: InstanceState,
@@ -125,6 +146,7 @@ def serve(
     cmd = [sys.executable, "-m", "web", "--host", host, "--port", str(port)]
     web = subprocess.Popen(cmd, env=env)
     stop = {"now": False}
+    restarts: list[float] = []
 
     def on_term(signum, frame):
         stop["now"] = True
@@ -140,9 +162,8 @@ def serve(
                 print(f"web UI exited with {web.returncode}", file=sys.stderr)
                 return 1
             if slapd.process is None or slapd.process.poll() is not None:
-                print("slapd exited unexpectedly; see slapd.log in the data directory",
-                      file=sys.stderr)  # fmt: skip
-                return 1
+                if not restart_slapd(slapd, restarts):
+                    return 1
             time.sleep(0.2)
     except KeyboardInterrupt:
         pass

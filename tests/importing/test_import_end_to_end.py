@@ -129,6 +129,14 @@ def test_kill_9_during_apply_then_rerun_converges(empty_instance, import_directo
         pytest.fail("the import finished before it could be killed; make the file bigger")
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    _, slapd, _ = empty_instance
+    time.sleep(0.5)
+    if slapd.process.poll() is not None:
+        # slapd 2.5.13 can crash (SIGSEGV in back-mdb) when a client dies with a transaction
+        # open; its database is intact, and `govdir up` starts it again. So does this test.
+        assert slapd.process.returncode == -signal.SIGSEGV
+        slapd.process = None
+        slapd.start()
     partial = len(people_under(import_directory, "01-SYT"))
     assert 0 < partial < n
     rerun = govdir(empty_instance, "import", str(path), "--unit", "01")
