@@ -59,6 +59,7 @@ class TreeIndex:
         self.units: dict[str, Unit] = {}
         self.dns: dict[str, str] = {}
         self.paths: dict[str, list[str]] = {}
+        self._unit_cache: dict[str, dict[str, list[bytes]]] = {}
         for unit in units:
             self.add(unit)
 
@@ -102,12 +103,27 @@ class TreeIndex:
         """Return the DN of a person: a stable uid under their unit."""
         return f"{PERSON_RDN}={ldap.dn.escape_dn_chars(person.uid)},{self.dns[person.unit_code]}"
 
+    def _unit_attrs(self, code: str) -> dict[str, list[bytes]]:
+        """Return the attributes every person of a unit shares (cached per unit)."""
+        cached = self._unit_cache.get(code)
+        if cached is None:
+            unit = self.units[code]
+            agency = self.nearest(code, AGENCY_TYPES)
+            province = self.nearest(code, frozenset({PROVINCE, CITY}))
+            cached = {
+                "ou": _enc(name_values(unit.name)),
+                "o": _enc(name_values(agency.name)) if agency and agency is not unit else [],
+                "st": _enc([province.name]) if province else [],
+                UNIT_RDN: _enc([unit.code]),
+                "govdirUnitPath": _enc(self.paths[unit.code]),
+            }
+            self._unit_cache[code] = cached
+        return cached
+
     def person_entry(self, person: Person) -> tuple[str, dict[str, list[bytes]]]:
         """Return the DN and attributes of a person entry."""
-        unit = self.units[person.unit_code]
-        agency = self.nearest(person.unit_code, AGENCY_TYPES)
-        province = self.nearest(person.unit_code, frozenset({PROVINCE, CITY}))
         full = person.full_name
+        unit = self._unit_attrs(person.unit_code)
         attrs = {
             "objectClass": PERSON_CLASSES,
             "uid": _enc([person.uid]),
@@ -118,12 +134,12 @@ class TreeIndex:
             "govdirMiddleName": _enc(name_values(person.middle)) if person.middle else [],
             "mail": _enc(person.mail),
             "title": _enc(name_values(person.title)) if person.title else [],
-            "ou": _enc(name_values(unit.name)),
-            "o": _enc(name_values(agency.name)) if agency and agency is not unit else [],
-            "st": _enc([province.name]) if province else [],
+            "ou": unit["ou"],
+            "o": unit["o"],
+            "st": unit["st"],
             "telephoneNumber": _enc([person.phone or ""]),
-            UNIT_RDN: _enc([unit.code]),
-            "govdirUnitPath": _enc(self.paths[unit.code]),
+            UNIT_RDN: unit[UNIT_RDN],
+            "govdirUnitPath": unit["govdirUnitPath"],
             "govdirStatus": _enc([person.status]),
             "govdirNameWord": _enc(dict.fromkeys(fold_key(full).split())),
         }

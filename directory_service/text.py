@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -32,6 +33,7 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@lru_cache(maxsize=1 << 18)  # names and unit names repeat a lot
 def fold(text: str) -> str:
     """Return text transliterated to ASCII (đ -> d), case kept, for diacritic-free matching."""
     return anyascii(nfc(text))

@@ -101,15 +101,24 @@ def make_plan(
     filt = f"(&(objectClass=govdirPerson)(govdirUnitPath={target}))"
     existing, _ = directory.search(filt, [*PERSON_ATTRS, *MANAGED, "objectClass"], limit=10_000_000)
     by_mail: dict[str, tuple[str, Attrs]] = {}
-    by_name: dict[tuple[str, str], tuple[str, Attrs]] = {}
     by_uid: dict[str, tuple[str, Attrs]] = {}
     for dn, attrs in existing:
         for m in _key_mail(attrs):
             by_mail.setdefault(m, (dn, attrs))
-        name = attrs.get("displayName", attrs.get("cn", [b""]))[0].decode()
-        unit = attrs.get("govdirUnitCode", [b""])[0].decode()
-        by_name.setdefault(_name_unit_key(name, unit), (dn, attrs))
         by_uid[attrs["uid"][0].decode()] = (dn, attrs)
+    names: dict[tuple[str, str], tuple[str, Attrs]] | None = None
+
+    def by_name(rec: Record) -> tuple[str, Attrs] | None:
+        # Built on first use: most rows are recognised by their address.
+        nonlocal names
+        if names is None:
+            names = {}
+            for dn, attrs in existing:
+                name = attrs.get("displayName", attrs.get("cn", [b""]))[0].decode()
+                unit = attrs.get("govdirUnitCode", [b""])[0].decode()
+                names.setdefault(_name_unit_key(name, unit), (dn, attrs))
+        return names.get(_name_unit_key(rec.full_name, rec.unit_code))
+
     plan = Plan(target)
     seen: set[str] = set()
     adds, moves, modifies = [], [], []
@@ -117,7 +126,7 @@ def make_plan(
         match = (
             (by_uid.get(rec.uid) if rec.uid else None)
             or next((by_mail[m.lower()] for m in rec.mail if m.lower() in by_mail), None)
-            or by_name.get(_name_unit_key(rec.full_name, rec.unit_code))
+            or by_name(rec)
         )
         if match and match[0] in seen:
             match = None  # two rows matched one entry: the second becomes a new person
