@@ -58,9 +58,11 @@ class PersonInfo:
     folded_names: list[str] = field(default_factory=list)
 
 
-def _desc(e: ldap.LDAPError) -> str:
+def ldap_error_text(e: ldap.LDAPError, detail: bool = False) -> str:
+    """Return an LDAP error's description, with slapd's extra information when detail is set."""
     info = e.args[0] if e.args and isinstance(e.args[0], dict) else {}
-    return info.get("desc", type(e).__name__)
+    parts = (info.get("desc", type(e).__name__), info.get("info", "") if detail else "")
+    return " ".join(x for x in parts if x)
 
 
 def _first(attrs: dict[str, list[bytes]], name: str, default: str = "") -> str:
@@ -141,7 +143,9 @@ class Directory:
             except ldap.INVALID_CREDENTIALS as e:
                 raise DirectoryUnavailable("the directory refused our credentials") from e
             except ldap.LDAPError as e:
-                raise DirectoryUnavailable(f"cannot reach {self.settings.uri}: {_desc(e)}") from e
+                raise DirectoryUnavailable(
+                    f"cannot reach {self.settings.uri}: {ldap_error_text(e)}"
+                ) from e
             self._local.conn = conn
         return conn
 
@@ -162,7 +166,7 @@ class Directory:
                 self._local.conn = None
                 if attempt == 2:
                     raise DirectoryUnavailable(
-                        f"cannot reach {self.settings.uri}: {_desc(e)}"
+                        f"cannot reach {self.settings.uri}: {ldap_error_text(e)}"
                     ) from e
         raise AssertionError("unreachable")
 

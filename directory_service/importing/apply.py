@@ -9,6 +9,7 @@ import ldap
 import ldap.dn
 import ldap.modlist
 
+from ..store import ldap_error_text
 from ..transactions import transaction
 from .plan import Change, Plan
 
@@ -49,11 +50,6 @@ def _one(conn, change: Change) -> None:
         conn.modify_s(change.dn, _modlist(change))
 
 
-def _error(e: ldap.LDAPError) -> str:
-    info = e.args[0] if e.args and isinstance(e.args[0], dict) else {}
-    return " ".join(x for x in (info.get("desc", type(e).__name__), info.get("info", "")) if x)
-
-
 def apply_plan(
     conn: ldap.ldapobject.LDAPObject,
     plan: Plan,
@@ -74,7 +70,7 @@ def apply_plan(
                 result.commits += 1
                 done(change)
             except ldap.LDAPError as e:
-                result.failures.append(Failure(change, _error(e)))
+                result.failures.append(Failure(change, ldap_error_text(e, detail=True)))
             if progress:
                 progress(1)
 

@@ -99,7 +99,9 @@ def make_plan(
     """Return the changes that make the target unit's subtree hold exactly these records."""
     index = index or tree_index(directory)
     filt = f"(&(objectClass=govdirPerson)(govdirUnitPath={target}))"
-    existing, _ = directory.search(filt, [*PERSON_ATTRS, *MANAGED, "objectClass"], limit=10_000_000)
+    existing, _ = directory.search(
+        filt, list(dict.fromkeys([*PERSON_ATTRS, *MANAGED, "objectClass"])), limit=10_000_000
+    )
     by_mail: dict[str, tuple[str, Attrs]] = {}
     by_uid: dict[str, tuple[str, Attrs]] = {}
     for dn, attrs in existing:
