@@ -49,8 +49,58 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_offline(args: argparse.Namespace) -> int:
+    """Load an agency list into a unit's empty subtree with slapadd while slapd is stopped."""
+    from .importing.offline import OfflineImportError, run_offline_import
+    from .importing.run import UnknownTargetError
+    from .importing.table import ImportFormatError
+    from .instance import layout_for
+    from .slapd import Slapd
+
+    data_dir = data_dir_from_env(args.data_dir)
+    state = load_state(data_dir)
+    if state is None or not state.loaded:
+        print(f"govdir import: no loaded instance in {data_dir}", file=sys.stderr)
+        return 2
+    slapd = Slapd(layout_for(data_dir, state), state.ldap_port, ldaps_port=state.ldaps_port)
+    bar = None
+    if not args.dry_run and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" people", desc="slapadd")
+    try:
+        outcome = run_offline_import(
+            slapd, args.file, args.unit, dry_run=args.dry_run, encoding=args.encoding,
+            report=args.report, ldif_out=args.ldif_out, check=args.check,
+            progress=bar.update if bar else None,
+        )  # fmt: skip
+    except (ImportFormatError, UnknownTargetError, OfflineImportError) as e:
+        print(f"govdir import: {e}", file=sys.stderr)
+        return 2
+    finally:
+        if bar is not None:
+            bar.close()
+    print(f"Read {outcome.rows:,} rows ({outcome.kind}, {outcome.encoding}): "
+          f"{outcome.valid:,} valid, {outcome.rejected:,} rejected, "
+          f"{outcome.flagged:,} flagged")  # fmt: skip
+    if args.report:
+        print(f"Report: {args.report} ({len(outcome.issues):,} lines)")
+    if args.ldif_out:
+        print(f"LDIF: {args.ldif_out}")
+    if args.dry_run:
+        print(f"Dry run: {outcome.added:,} people would be added; nothing was changed.")
+    else:
+        print(f"Added {outcome.added:,} people to unit {args.unit} with slapadd.")
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Import an agency list into a unit's subtree: print the plan, write the report, apply."""
+    if args.offline:
+        return cmd_import_offline(args)
+    if args.ldif_out or args.check:
+        print("govdir import: --ldif-out and --check go with --offline", file=sys.stderr)
+        return 2
     from .importing.run import UnknownTargetError, run_import
     from .importing.table import ImportFormatError
 
@@ -168,6 +218,17 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--retire", action="store_true",
                      help="mark people of the unit missing from the list as left")  # fmt: skip
     imp.add_argument("--show", type=int, default=20, help="changes to print (20)")
+    imp.add_argument(
+        "--offline",
+        action="store_true",
+        help="first load of an empty unit with slapadd (stop govdir up first)",
+    )
+    imp.add_argument("--ldif-out", help="with --offline: also write the LDIF given to slapadd")
+    imp.add_argument(
+        "--check",
+        action="store_true",
+        help="with --offline: run slapadd with all its checks (no -q; slower)",
+    )
     imp.set_defaults(func=cmd_import)
 
     exp = sub.add_parser("export", help="export a unit's subtree as LDIF, CSV or XLSX")

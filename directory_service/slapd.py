@@ -8,10 +8,13 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+
+import ldif
 
 from .slapd_config import MODULE_DIR, SlapdLayout, config_ldif
 
@@ -95,6 +98,18 @@ def _die_with_parent() -> None:
         pass
 
 
+class _EntryParser(ldif.LDIFParser):
+    """Pass each entry of an LDIF stream to a callback."""
+
+    def __init__(self, stream, handle: Callable[[str, dict[str, list[bytes]]], None]):
+        super().__init__(stream)
+        self._handle = handle
+
+    def handle(self, dn: str, entry: dict[str, list[bytes]]) -> None:
+        """Pass one entry on."""
+        self._handle(dn, entry)
+
+
 class Slapd:
     """A private slapd instance living entirely inside one data directory."""
 
@@ -156,6 +171,23 @@ class Slapd:
         if rc != 0:
             tail = log.read_text(errors="replace")[-2000:]
             raise SlapdError(f"slapadd failed ({rc}): {tail}")
+
+    def dump(self, filterstr: str, handle: Callable[[str, dict[str, list[bytes]]], None]) -> None:
+        """Pass each entry of the main database that matches filterstr to handle (slapcat)."""
+        cmd = [find_binary("slapcat"), "-n1", "-F", str(self.layout.config_dir),
+               "-a", filterstr, "-o", "ldif-wrap=no"]  # fmt: skip
+        with tempfile.TemporaryFile() as err:
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err)
+            assert proc.stdout is not None
+            try:
+                _EntryParser(proc.stdout, handle).parse()
+            finally:
+                proc.stdout.close()
+                rc = proc.wait()
+            if rc != 0:
+                err.seek(0)
+                tail = err.read().decode(errors="replace")[-2000:]
+                raise SlapdError(f"slapcat failed ({rc}): {tail}")
 
     def running_pid(self) -> int | None:
         """Return the pid of a slapd already serving this data directory, if any."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from .plan import Plan, as_unit, make_plan, tree_index
 from .readers import read_rows
 from .report import write_report
 from .rows import Issue, Record
+from .table import Table
 from .unit_match import UnitMatcher
 
 
@@ -27,6 +28,8 @@ class ImportOutcome:
     kind: str
     encoding: str
     rows: int = 0
+    valid: int = 0
+    added: int = 0  # people written by the offline path
     records: list[Record] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     plan: Plan | None = None
@@ -55,6 +58,24 @@ def failure_issues(result: ApplyResult) -> list[Issue]:
     ]  # fmt: skip
 
 
+def valid_records(table: Table, matcher: UnitMatcher, outcome: ImportOutcome) -> Iterator[Record]:
+    """Yield the table's valid records one by one, counting rows and collecting issues."""
+    duplicates = DuplicateTracker()
+    for row in table.rows:
+        outcome.rows += 1
+        record, issues = normalise_row(row, matcher, row.raw.get("section"))
+        if record is not None:
+            dup = duplicates.check(record)
+            issues += dup
+            if any(i.rejected for i in dup):
+                record = None
+        outcome.issues += issues
+        if record is not None:
+            outcome.valid += 1
+            yield record
+    outcome.issues += table.issues
+
+
 def run_import(
     directory: Directory,
     source: str | Path,
@@ -72,21 +93,9 @@ def run_import(
     if unit_code not in units:
         raise UnknownTargetError(f"không có đơn vị mã {unit_code} / no unit with code {unit_code}")
     matcher = UnitMatcher([as_unit(u) for u in units.values()], unit_code)
-    duplicates = DuplicateTracker()
     with read_rows(source, encoding=encoding) as table:
         outcome = ImportOutcome(table.kind, table.encoding)
-        for row in table.rows:
-            outcome.rows += 1
-            record, issues = normalise_row(row, matcher, row.raw.get("section"))
-            if record is not None:
-                dup = duplicates.check(record)
-                issues += dup
-                if any(i.rejected for i in dup):
-                    record = None
-            outcome.issues += issues
-            if record is not None:
-                outcome.records.append(record)
-        outcome.issues += table.issues
+        outcome.records = list(valid_records(table, matcher, outcome))
     outcome.plan = make_plan(directory, unit_code, outcome.records, retire, tree_index(directory))
     if not dry_run and writer is not None:
         outcome.result = apply_plan(writer, outcome.plan, progress=progress)

@@ -1,0 +1,118 @@
+"""The offline path: an agency list streamed into slapadd, checked without -q, then served."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import ldif
+import openpyxl
+import pytest
+
+from directory_service.importing.offline import OfflineImportError, run_offline_import
+from directory_service.importing.run import UnknownTargetError, run_import
+from directory_service.instance import ConnectionSettings
+from directory_service.search import search_people
+from directory_service.slapd import free_ports
+from directory_service.store import Directory
+from directory_service.up import prepare
+
+from .test_import_end_to_end import agency_workbook
+
+
+@pytest.fixture(scope="module")
+def stopped_instance(tmp_path_factory):
+    """Return a loaded instance (tree, nobody) whose slapd is stopped."""
+    data_dir = tmp_path_factory.mktemp("offline")
+    state, slapd = prepare(data_dir, *free_ports(2), demo_people=0, quiet=True)
+    yield state, slapd, data_dir
+    if slapd.process is not None:
+        slapd.stop()
+
+
+def admin_directory(state, slapd) -> Directory:
+    return Directory(
+        ConnectionSettings(slapd.uri, f"cn=admin,{state.base_dn}", state.admin_password,
+                           state.base_dn)  # fmt: skip
+    )
+
+
+def workbook_with_ascii_names(path):
+    """Write the agency workbook plus rows whose names carry no diacritics (folded == accented)."""
+    agency_workbook(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    ws.insert_rows(12, 2)
+    ws.cell(12, 1, 8), ws.cell(12, 2, "Tran Van An"), ws.cell(12, 3, "Chuyên viên")
+    ws.cell(12, 4, "Sở Tư pháp"), ws.cell(12, 5, "antv.stp@hanoi.gov.vn")
+    ws.cell(13, 1, 9), ws.cell(13, 2, "LÊ VĂN AN"), ws.cell(13, 3, "Chuyên viên")
+    ws.cell(13, 4, "Sở Tư pháp"), ws.cell(13, 5, "anlv.stp@hanoi.gov.vn")
+    wb.save(path)
+
+
+def test_offline_load_is_what_the_online_path_would_write(
+    stopped_instance, empty_instance, admin_conn, tmp_path
+):
+    state, slapd, data_dir = stopped_instance
+    xlsx, report, out = tmp_path / "stp.xlsx", tmp_path / "report.csv", tmp_path / "stp.ldif"
+    workbook_with_ascii_names(xlsx)
+
+    dry = run_offline_import(slapd, xlsx, "01", dry_run=True, ldif_out=out)
+    assert dry.added == 6 and out.stat().st_size > 0
+
+    # slapadd without -q: every entry checked as it goes in.
+    outcome = run_offline_import(slapd, xlsx, "01", check=True, report=report, ldif_out=out)
+    assert (outcome.rows, outcome.valid, outcome.added) == (9, 6, 6)
+    assert outcome.rejected == 3 and outcome.flagged >= 1
+    lines = report.read_text(encoding="utf-8-sig").splitlines()
+    assert any(line.startswith("9,") for line in lines)  # the unknown unit, by its row
+
+    # The same LDIF, given to a running server one entry at a time, is accepted whole.
+    parser = ldif.LDIFRecordList(open(out, "rb"))
+    parser.parse()
+    assert len(parser.all_records) == 6
+    for dn, attrs in parser.all_records:
+        dn = dn.replace(state.base_dn, empty_instance[0].base_dn)
+        admin_conn.add_s(dn, [(k, v) for k, v in attrs.items()])
+
+    with pytest.raises(OfflineImportError, match="already holds 6 people"):
+        run_offline_import(slapd, xlsx, "01", dry_run=True)
+    with pytest.raises(UnknownTargetError):
+        run_offline_import(slapd, xlsx, "nope")
+
+    slapd.start()
+    try:
+        with pytest.raises(OfflineImportError, match="is running"):
+            run_offline_import(slapd, xlsx, "01", dry_run=True)
+        directory = admin_directory(state, slapd)
+        found = search_people(directory, "nguyen duc thang").people
+        assert [p.name for p in found] == ["Nguyễn Đức Thắng"]
+        assert found[0].mail == ["thangnd.stp@hanoi.gov.vn"]
+        assert [p.name for p in search_people(directory, "le van an").people] == ["Lê Văn An"]
+        # Loaded offline, then imported online: nothing left to change.
+        online = run_import(directory, xlsx, "01", dry_run=True)
+        assert online.plan.is_empty and online.plan.unchanged == 6
+    finally:
+        slapd.stop()
+
+
+def test_govdir_import_offline_command(tmp_path):
+    data_dir = tmp_path / "inst"
+    state, slapd = prepare(data_dir, *free_ports(2), demo_people=0, quiet=True)
+    xlsx = tmp_path / "stp.xlsx"
+    agency_workbook(xlsx)
+    env = dict(os.environ, GOVDIR_DATA_DIR=str(data_dir))
+    cmd = [sys.executable, "-m", "directory_service.cli", "import", str(xlsx), "--unit", "01"]
+    run = subprocess.run([*cmd, "--offline"], env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "4 valid" in run.stdout and "Added 4 people" in run.stdout
+    again = subprocess.run([*cmd, "--offline"], env=env, capture_output=True, text=True)
+    assert again.returncode == 2 and "already holds 4 people" in again.stderr
+    assert "Traceback" not in again.stderr
+    slapd.start()
+    try:
+        directory = admin_directory(state, slapd)
+        assert len(search_people(directory, "Sở Tư pháp", "01").people) == 4
+    finally:
+        slapd.stop()
