@@ -33,8 +33,9 @@ def stopped_instance(tmp_path_factory):
 
 def admin_directory(state, slapd) -> Directory:
     return Directory(
-        ConnectionSettings(slapd.uri, f"cn=admin,{state.base_dn}", state.admin_password,
-                           state.base_dn)  # fmt: skip
+        ConnectionSettings(
+            slapd.uri, f"cn=admin,{state.base_dn}", state.admin_password, state.base_dn
+        )  # fmt: skip
     )
 
 
