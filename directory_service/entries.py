@@ -7,7 +7,16 @@ from functools import lru_cache
 
 import ldap.dn
 
-from .model import ADMINISTRATIVE_TYPES, CENTRAL_AGENCY_TYPES, CITY, PROVINCE, Person, Unit
+from .model import (
+    ADMINISTRATIVE_TYPES,
+    CENTRAL_AGENCY_TYPES,
+    CITY,
+    PROVINCE,
+    STATUS_ACTIVE,
+    STATUS_LEFT,
+    Person,
+    Unit,
+)
 from .text import fold, fold_key, nfc
 
 UNIT_RDN = "govdirUnitCode"
@@ -15,6 +24,7 @@ PERSON_RDN = "uid"
 PERSON_CLASSES = [b"top", b"person", b"organizationalPerson", b"inetOrgPerson", b"govdirPerson"]
 UNIT_CLASSES = [b"top", b"organizationalUnit", b"govdirUnit"]
 AGENCY_TYPES = CENTRAL_AGENCY_TYPES | ADMINISTRATIVE_TYPES
+_STATUS_BYTES = {STATUS_ACTIVE: [STATUS_ACTIVE.encode()], STATUS_LEFT: [STATUS_LEFT.encode()]}
 
 
 @lru_cache(maxsize=262_144)
@@ -23,6 +33,20 @@ def name_values(text: str) -> tuple[str, ...]:
     text = nfc(text)
     folded = fold(text)
     return (text, folded) if folded.lower() != text.lower() else (text,)
+
+
+@lru_cache(maxsize=262_144)
+def name_bytes(text: str) -> list[bytes]:
+    """Return name_values(text) encoded, cached (callers must not change the list)."""
+    return _enc(name_values(text))
+
+
+@lru_cache(maxsize=262_144)
+def full_name_bytes(family: str, middle: str, given: str) -> tuple[list[bytes], list[bytes]]:
+    """Return the encoded cn values and govdirNameWord values of a name, cached."""
+    values = full_name_values(family, middle, given)
+    words = dict.fromkeys(fold_key(values[0]).split())
+    return _enc(values), _enc(words)
 
 
 def full_name_values(family: str, middle: str, given: str) -> tuple[str, ...]:
@@ -122,25 +146,25 @@ class TreeIndex:
 
     def person_entry(self, person: Person) -> tuple[str, dict[str, list[bytes]]]:
         """Return the DN and attributes of a person entry."""
-        full = person.full_name
         unit = self._unit_attrs(person.unit_code)
+        cn, words = full_name_bytes(person.family, person.middle, person.given)
         attrs = {
             "objectClass": PERSON_CLASSES,
-            "uid": _enc([person.uid]),
-            "cn": _enc(full_name_values(person.family, person.middle, person.given)),
-            "displayName": _enc([nfc(full)]),
-            "sn": _enc(name_values(person.family or person.given)),
-            "givenName": _enc(name_values(person.given)) if person.given else [],
-            "govdirMiddleName": _enc(name_values(person.middle)) if person.middle else [],
+            "uid": [person.uid.encode()],
+            "cn": cn,
+            "displayName": cn[:1],
+            "sn": name_bytes(person.family or person.given),
+            "givenName": name_bytes(person.given) if person.given else [],
+            "govdirMiddleName": name_bytes(person.middle) if person.middle else [],
             "mail": _enc(person.mail),
-            "title": _enc(name_values(person.title)) if person.title else [],
+            "title": name_bytes(person.title) if person.title else [],
             "ou": unit["ou"],
             "o": unit["o"],
             "st": unit["st"],
             "telephoneNumber": _enc([person.phone or ""]),
             UNIT_RDN: unit[UNIT_RDN],
             "govdirUnitPath": unit["govdirUnitPath"],
-            "govdirStatus": _enc([person.status]),
-            "govdirNameWord": _enc(dict.fromkeys(fold_key(full).split())),
+            "govdirStatus": _STATUS_BYTES.get(person.status) or [person.status.encode()],
+            "govdirNameWord": words,
         }
         return self.person_dn(person), {k: v for k, v in attrs.items() if v}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import re
 import sys
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import ldif
@@ -55,25 +57,35 @@ def people_entries(units: list[Unit], index: TreeIndex, people: int, seed: int) 
         yield index.person_entry(person)
 
 
-_SAFE_INIT = frozenset(range(0x01, 0x80)) - {0x0A, 0x0D, 0x20, 0x3A, 0x3C}
-_SAFE = frozenset(range(0x01, 0x80)) - {0x0A, 0x0D}
+# RFC 2849 SAFE-STRING: ASCII without NUL, LF or CR, not starting with space, ":" or "<", and
+# (so that no reader trims it) not ending with a space. Anything else is written base64.
+_SAFE_STRING = re.compile(
+    rb"[\x01-\x09\x0b\x0c\x0e-\x1f\x21-\x39\x3b\x3d-\x7f]"
+    rb"(?:[\x01-\x09\x0b\x0c\x0e-\x7f]*[\x01-\x09\x0b\x0c\x0e-\x1f\x21-\x7f])?"
+)
+# Attributes whose values are nearly all different from entry to entry: not worth caching.
+_UNCACHED = frozenset({"uid", "cn", "displayName", "mail", "telephoneNumber", "dn"})
 
 
 def _line(name: str, value: bytes) -> bytes:
     """Return one LDIF line, base64-encoding values that RFC 2849 does not allow as text."""
-    if not value or (
-        value[0] in _SAFE_INIT and value[-1] != 0x20 and value.isascii() and _SAFE.issuperset(value)
-    ):
+    if not value or _SAFE_STRING.fullmatch(value):
         return b"%s: %s\n" % (name.encode(), value)
     return b"%s:: %s\n" % (name.encode(), base64.b64encode(value))
+
+
+_cached_line = lru_cache(maxsize=65_536)(_line)
 
 
 def entry_ldif(dn: str, attrs: dict[str, list[bytes]]) -> bytes:
     """Return an entry as an LDIF record (unfolded lines), like ldif.LDIFWriter but faster."""
     parts = [_line("dn", dn.encode())]
+    append = parts.append
     for name, values in attrs.items():
-        parts.extend(_line(name, v) for v in values)
-    parts.append(b"\n")
+        line = _line if name in _UNCACHED else _cached_line
+        for value in values:
+            append(line(name, value))
+    append(b"\n")
     return b"".join(parts)
 
 

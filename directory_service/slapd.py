@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ctypes
 import os
+import queue
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable
@@ -98,6 +100,21 @@ def _die_with_parent() -> None:
         pass
 
 
+def _feed(pending: queue.Queue, stream) -> None:
+    """Write queued chunks to stream until None; after a broken pipe, drop the rest."""
+    broken = False
+    while (chunk := pending.get()) is not None:
+        if not broken:
+            try:
+                stream.write(chunk)
+            except BrokenPipeError:
+                broken = True
+    try:
+        stream.close()
+    except BrokenPipeError:
+        pass
+
+
 class _EntryParser(ldif.LDIFParser):
     """Pass each entry of an LDIF stream to a callback."""
 
@@ -152,21 +169,28 @@ class Slapd:
         self._run([find_binary("slapadd"), "-n0", "-F", str(self.layout.config_dir)], ldif.encode())
 
     def load(self, chunks: Iterable[bytes], quick: bool = True) -> None:
-        """Feed LDIF chunks to slapadd into the (stopped) main database."""
+        """Feed LDIF chunks to slapadd into the (stopped) main database.
+
+        A thread writes to slapadd while the caller's generator makes the next chunks, so the
+        two run side by side. If the generator fails, slapadd is given what came before (it
+        keeps those entries) and the error is raised.
+        """
         cmd = [find_binary("slapadd"), "-n1", "-F", str(self.layout.config_dir)]
         if quick:
             cmd.append("-q")
         log = self.layout.data_dir / "slapadd.log"
+        pending: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
         with open(log, "wb") as err:
             proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=err, stdout=err)
             assert proc.stdin is not None
+            feeder = threading.Thread(target=_feed, args=(pending, proc.stdin), daemon=True)
+            feeder.start()
             try:
                 for chunk in chunks:
-                    proc.stdin.write(chunk)
-                proc.stdin.close()
-            except BrokenPipeError:
-                pass
+                    pending.put(chunk)
             finally:
+                pending.put(None)
+                feeder.join()
                 rc = proc.wait()
         if rc != 0:
             tail = log.read_text(errors="replace")[-2000:]

@@ -238,7 +238,7 @@ class DuplicateTracker:
 
     def __init__(self) -> None:
         self._mail: dict[str, int] = {}
-        self._people: dict[tuple[str, str], tuple[int, frozenset[str]]] = {}
+        self._people: dict[tuple[str, str], int] = {}
 
     def check(self, record: Record) -> list[Issue]:
         """Return a record's duplicate issues, adding flags to it; remember it unless rejected."""
@@ -258,14 +258,14 @@ class DuplicateTracker:
                 )
         if issues:
             return issues
+        # Every address here is new (a repeated one returned above), so a person seen before
+        # under the same name and unit had other addresses: flag it, it may be the same person.
         key = (accent_key(record.full_name), record.unit_code)
-        seen = self._people.get(key)
-        if seen is None:
-            self._people[key] = (record.row, frozenset(record.mail))
-        elif seen[0] != record.row and seen[1].isdisjoint(record.mail):
+        first = self._people.setdefault(key, record.row)
+        if first != record.row:
             flag = m.issue(
                 record.row, NAME, record.full_name, m.DUPLICATE_PERSON, m.SUGGEST_SAME_PERSON,
-                False, first=seen[0],
+                False, first=first,
             )  # fmt: skip
             record.flags.append(flag)
             issues.append(flag)

@@ -60,7 +60,8 @@ def person_entries(records, index: TreeIndex, outcome: ImportOutcome) -> Iterato
     uids: set[str] = set()
     for rec in records:
         uid = rec.uid if rec.uid and rec.uid not in uids else new_uid()
-        uids.add(uid)
+        if rec.uid:
+            uids.add(rec.uid)  # new uids are random: 40 bits, not worth remembering
         person = Person(uid, rec.family, rec.middle, rec.given, rec.unit_code, rec.title,
                         list(rec.mail), rec.phone, status=STATUS_ACTIVE)  # fmt: skip
         outcome.added += 1

@@ -117,3 +117,19 @@ def test_govdir_import_offline_command(tmp_path):
         assert len(search_people(directory, "Sở Tư pháp", "01").people) == 4
     finally:
         slapd.stop()
+
+
+def test_a_failing_source_stops_slapadd_cleanly_keeping_what_came_before(tmp_path):
+    state, slapd = prepare(tmp_path / "inst", *free_ports(2), demo_people=0, quiet=True)
+    unit_dn = f"govdirUnitCode=01,{state.base_dn}"
+
+    def chunks():
+        yield (f"dn: uid=pfirst,{unit_dn}\nobjectClass: inetOrgPerson\nuid: pfirst\n"
+               "cn: Lê Văn Một\nsn: Lê\n\n").encode()  # fmt: skip
+        raise ValueError("the file ended in the middle of a row")
+
+    with pytest.raises(ValueError, match="middle of a row"):
+        slapd.load(chunks())
+    found = []
+    slapd.dump("(uid=pfirst)", lambda dn, attrs: found.append(attrs["cn"]))
+    assert found == [["Lê Văn Một".encode()]]
