@@ -141,6 +141,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     result = outcome.result
     applied = ", ".join(f"{n:,} {k}" for k, n in sorted(result.applied.items())) or "nothing"
     print(f"Applied: {applied} in {result.commits:,} commits; {len(result.failures):,} refused")
+    if outcome.interrupted:
+        print(
+            f"govdir import: the directory stopped answering ({outcome.interrupted}). What was "
+            "applied stays; run the same import again to finish it.",
+            file=sys.stderr,
+        )
+        return 1
     return 1 if result.failures else 0
 
 

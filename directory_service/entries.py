@@ -27,7 +27,7 @@ AGENCY_TYPES = CENTRAL_AGENCY_TYPES | ADMINISTRATIVE_TYPES
 _STATUS_BYTES = {STATUS_ACTIVE: [STATUS_ACTIVE.encode()], STATUS_LEFT: [STATUS_LEFT.encode()]}
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=65_536)
 def name_values(text: str) -> tuple[str, ...]:
     """Return the accented value first and its folded form second, when they differ."""
     text = nfc(text)
@@ -35,13 +35,13 @@ def name_values(text: str) -> tuple[str, ...]:
     return (text, folded) if folded.lower() != text.lower() else (text,)
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=65_536)
 def name_bytes(text: str) -> list[bytes]:
     """Return name_values(text) encoded, cached (callers must not change the list)."""
     return _enc(name_values(text))
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=16_384)
 def full_name_bytes(family: str, middle: str, given: str) -> tuple[list[bytes], list[bytes]]:
     """Return the encoded cn values and govdirNameWord values of a name, cached."""
     values = full_name_values(family, middle, given)

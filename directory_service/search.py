@@ -14,6 +14,7 @@ MAX_QUERY_CHARS = 200
 MAX_WORDS = 8
 MIN_WORD_CHARS = 2  # a one-letter word cannot use the substring indexes (slapd would scan)
 CANDIDATE_LIMIT = 200  # ranked per query: each candidate costs slapd an entry decode
+EXACT_LIMIT = 200  # people with exactly the name typed, added when the candidates were cut
 MAX_UNITS_PER_WORD = 200  # a word naming more units than this is too vague to narrow by unit
 # Keep letters, digits and the characters of an email address; everything else separates words.
 _WORD = re.compile(r"[\w@.+-]+")
@@ -150,6 +151,18 @@ def rank(person: PersonInfo, words: list[str], accented: list[str]) -> tuple[int
     return level, -exact_accents
 
 
+def _with_exact_matches(
+    directory: Directory, entries: list, words: list[str], unit_code: str | None
+) -> list:
+    """Return entries plus the people whose whole name is the query (a cut list may lack them)."""
+    parts = ["(!(govdirStatus=left))", ldap.filter.filter_format("(cn=%s)", [" ".join(words)])]
+    if unit_code:
+        parts.append(ldap.filter.filter_format("(govdirUnitPath=%s)", [unit_code]))
+    exact, _ = directory.search("(&" + "".join(parts) + ")", PERSON_ATTRS, limit=EXACT_LIMIT)
+    seen = {dn for dn, _ in entries}
+    return entries + [e for e in exact if e[0] not in seen]
+
+
 def search_people(
     directory: Directory, query: str, unit_code: str | None = None, page: int = 1,
     per_page: int = 20,
@@ -169,6 +182,8 @@ def search_people(
         entries, truncated = directory.search(
             people_filter(words, unit_code), PERSON_ATTRS, limit=CANDIDATE_LIMIT
         )
+        if truncated:
+            entries = _with_exact_matches(directory, entries, words, unit_code)
     if not entries:
         rest, in_units = words, None
         if span := unit_phrase(directory, words):

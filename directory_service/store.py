@@ -149,6 +149,15 @@ class Directory:
             self._local.conn = conn
         return conn
 
+    def close_connection(self) -> None:
+        """Unbind this thread's connection, if it has one (a thread about to end calls this)."""
+        conn, self._local.conn = getattr(self._local, "conn", None), None
+        if conn is not None:
+            try:
+                conn.unbind_s()
+            except ldap.LDAPError:
+                pass
+
     def connection(self) -> ldap.ldapobject.LDAPObject:
         """Return this thread's bound connection (for writers such as the importer)."""
         return self._conn()

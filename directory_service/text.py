@@ -33,7 +33,7 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-@lru_cache(maxsize=1 << 18)  # names and unit names repeat a lot
+@lru_cache(maxsize=1 << 16)  # names and unit names repeat a lot
 def fold(text: str) -> str:
     """Return text transliterated to ASCII (đ -> d), case kept, for diacritic-free matching."""
     return anyascii(nfc(text))

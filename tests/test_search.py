@@ -132,3 +132,17 @@ def test_title_and_unit_words_when_no_name_matches(web_directory):
 
 def test_one_letter_words_are_ignored():
     assert query_words("a b nguyen") == ["nguyen"]
+
+
+def test_exact_names_are_first_even_when_the_candidates_are_cut(web_directory, monkeypatch):
+    import directory_service.search as search
+
+    # A name whose words also start other people's names ("Nguyễn Văn An" and "... Anh").
+    entries, _ = web_directory.search("(objectClass=govdirPerson)", ["displayName"], limit=5000)
+    names = [a["displayName"][0].decode() for _, a in entries]
+    name = next(n for n in names if search_people(web_directory, n).total >= 3)
+    expected = sum(1 for n in names if fold_key(n) == fold_key(name))
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 1)
+    page = search_people(web_directory, fold_key(name))
+    assert page.more
+    assert [fold_key(p.name) for p in page.people[:expected]] == [fold_key(name)] * expected

@@ -14,6 +14,8 @@ from ..transactions import transaction
 from .plan import Change, Plan
 
 BATCH = 100
+# Errors that mean the server is gone, not that it refused a change: stop, do not report rows.
+_GONE = (ldap.SERVER_DOWN, ldap.CONNECT_ERROR, ldap.TIMEOUT)
 
 
 @dataclass
@@ -31,6 +33,14 @@ class ApplyResult:
     applied: dict[str, int] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
     commits: int = 0
+
+
+class ApplyInterrupted(RuntimeError):
+    """The directory stopped answering part way; what was applied until then is in result."""
+
+    def __init__(self, result: ApplyResult, error: str):
+        super().__init__(error)
+        self.result = result
 
 
 def _modlist(change: Change) -> list:
@@ -69,6 +79,8 @@ def apply_plan(
                 _one(conn, change)
                 result.commits += 1
                 done(change)
+            except _GONE as e:
+                raise ApplyInterrupted(result, ldap_error_text(e)) from e
             except ldap.LDAPError as e:
                 result.failures.append(Failure(change, ldap_error_text(e, detail=True)))
             if progress:
@@ -86,6 +98,8 @@ def apply_plan(
             with transaction(conn) as txn:
                 for change in chunk:
                     (txn.add if change.kind == "add" else txn.modify)(change.dn, _modlist(change))
+        except _GONE as e:
+            raise ApplyInterrupted(result, ldap_error_text(e)) from e
         except ldap.LDAPError:
             # The transaction was aborted as a whole: redo its changes one by one, so only
             # the refused ones are lost (and reported).

@@ -238,7 +238,7 @@ class DuplicateTracker:
 
     def __init__(self) -> None:
         self._mail: dict[str, int] = {}
-        self._people: dict[tuple[str, str], int] = {}
+        self._people: dict[str, int] = {}
 
     def check(self, record: Record) -> list[Issue]:
         """Return a record's duplicate issues, adding flags to it; remember it unless rejected."""
@@ -260,7 +260,7 @@ class DuplicateTracker:
             return issues
         # Every address here is new (a repeated one returned above), so a person seen before
         # under the same name and unit had other addresses: flag it, it may be the same person.
-        key = (accent_key(record.full_name), record.unit_code)
+        key = f"{accent_key(record.full_name)}\t{record.unit_code}"  # one string: 1M rows fit
         first = self._people.setdefault(key, record.row)
         if first != record.row:
             flag = m.issue(

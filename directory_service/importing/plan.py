@@ -6,6 +6,8 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import ldap.filter
+
 from ..entries import PERSON_CLASSES, TreeIndex
 from ..model import STATUS_ACTIVE, STATUS_LEFT, Person, Unit
 from ..store import PERSON_ATTRS, Directory, UnitInfo
@@ -89,19 +91,26 @@ def _differences(old: Attrs, new: Attrs) -> Attrs:
     return diff
 
 
+def existing_people(directory: Directory, target: str) -> list[tuple[str, Attrs]]:
+    """Return the person entries under the target unit, with every attribute a plan compares."""
+    filt = ldap.filter.filter_format("(&(objectClass=govdirPerson)(govdirUnitPath=%s))", [target])
+    attrs = list(dict.fromkeys([*PERSON_ATTRS, *MANAGED, "objectClass"]))
+    entries, _ = directory.search(filt, attrs, limit=10_000_000)
+    return entries
+
+
 def make_plan(
     directory: Directory,
     target: str,
     records: Iterable[Record],
     retire: bool = False,
     index: TreeIndex | None = None,
+    existing: list[tuple[str, Attrs]] | None = None,
 ) -> Plan:
     """Return the changes that make the target unit's subtree hold exactly these records."""
     index = index or tree_index(directory)
-    filt = f"(&(objectClass=govdirPerson)(govdirUnitPath={target}))"
-    existing, _ = directory.search(
-        filt, list(dict.fromkeys([*PERSON_ATTRS, *MANAGED, "objectClass"])), limit=10_000_000
-    )
+    if existing is None:
+        existing = existing_people(directory, target)
     by_mail: dict[str, tuple[str, Attrs]] = {}
     by_uid: dict[str, tuple[str, Attrs]] = {}
     for dn, attrs in existing:

@@ -29,7 +29,7 @@ class SourceRow:
     raw: dict[str, str] = field(default_factory=dict)  # cells by the file's own header text
 
 
-@dataclass
+@dataclass(slots=True)
 class Issue:
     """Why a row was rejected or flagged, in Vietnamese and English, with a suggestion."""
 
@@ -42,7 +42,7 @@ class Issue:
     rejected: bool = True  # False: the row is kept but flagged (e.g. a personal-domain address)
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """A normalised, valid person from an import, ready to be planned against the directory."""
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..store import Directory
-from .apply import ApplyResult, apply_plan
+from .apply import ApplyInterrupted, ApplyResult, apply_plan
 from .normalise import DuplicateTracker, normalise_row
-from .plan import Plan, as_unit, make_plan, tree_index
+from .plan import Plan, as_unit, existing_people, make_plan, tree_index
 from .readers import read_rows
 from .report import write_report
 from .rows import Issue, Record
@@ -34,6 +35,7 @@ class ImportOutcome:
     issues: list[Issue] = field(default_factory=list)
     plan: Plan | None = None
     result: ApplyResult | None = None
+    interrupted: str | None = None  # why the apply stopped part way (the server went away)
 
     @property
     def rejected(self) -> int:
@@ -76,6 +78,18 @@ def valid_records(table: Table, matcher: UnitMatcher, outcome: ImportOutcome) ->
     outcome.issues += table.issues
 
 
+def _existing_people(directory: Directory, unit_code: str) -> list:
+    """Fetch the unit's people on this thread's own connection, then close it.
+
+    Closed here, before anything is applied: Debian's slapd 2.5.13 can crash when a connection
+    closes while another one has a transaction open (see the README).
+    """
+    try:
+        return existing_people(directory, unit_code)
+    finally:
+        directory.close_connection()
+
+
 def run_import(
     directory: Directory,
     source: str | Path,
@@ -93,12 +107,21 @@ def run_import(
     if unit_code not in units:
         raise UnknownTargetError(f"không có đơn vị mã {unit_code} / no unit with code {unit_code}")
     matcher = UnitMatcher([as_unit(u) for u in units.values()], unit_code)
-    with read_rows(source, encoding=encoding) as table:
-        outcome = ImportOutcome(table.kind, table.encoding)
-        outcome.records = list(valid_records(table, matcher, outcome))
-    outcome.plan = make_plan(directory, unit_code, outcome.records, retire, tree_index(directory))
+    # The unit's people are fetched (slapd's work, on its own connection) while rows are read.
+    with ThreadPoolExecutor(1) as pool:
+        existing = pool.submit(_existing_people, directory, unit_code)
+        with read_rows(source, encoding=encoding) as table:
+            outcome = ImportOutcome(table.kind, table.encoding)
+            outcome.records = list(valid_records(table, matcher, outcome))
+        index = tree_index(directory)
+        outcome.plan = make_plan(
+            directory, unit_code, outcome.records, retire, index, existing.result()
+        )
     if not dry_run and writer is not None:
-        outcome.result = apply_plan(writer, outcome.plan, progress=progress)
+        try:
+            outcome.result = apply_plan(writer, outcome.plan, progress=progress)
+        except ApplyInterrupted as e:
+            outcome.result, outcome.interrupted = e.result, str(e)
         outcome.issues += failure_issues(outcome.result)
     if report:
         write_report(report, outcome.issues)

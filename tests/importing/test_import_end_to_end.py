@@ -159,3 +159,36 @@ def test_export_then_import_plans_nothing(empty_instance, tmp_path, suffix):
     back = govdir(empty_instance, "import", str(out), "--unit", "01", "--dry-run")
     assert back.returncode == 0, back.stderr
     assert "0 add, 0 modify, 0 move, 0 retire" in back.stdout, back.stdout
+
+
+def test_server_killed_during_apply_is_a_clear_stop_and_a_rerun_finishes(
+    empty_instance, import_directory, tmp_path
+):
+    n = 3000
+    path = tmp_path / "sxd.csv"
+    big_csv(path, n, unit="Sở Xây dựng")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "directory_service.cli", "import", str(path), "--unit", "01"],
+        env=env_for(empty_instance), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    _, slapd, _ = empty_instance
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if 300 <= len(people_under(import_directory, "01-SXD")) < n:
+            break
+        time.sleep(0.05)
+    if proc.poll() is not None:
+        pytest.fail("the import finished before slapd could be killed; make the file bigger")
+    slapd.process.send_signal(signal.SIGKILL)
+    slapd.process.wait()
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, out + err
+    assert "stopped answering" in err and "run the same import again" in err
+    assert "Traceback" not in err
+    slapd.process = None
+    slapd.start()
+    partial = len(people_under(import_directory, "01-SXD"))
+    assert 0 < partial < n
+    rerun = govdir(empty_instance, "import", str(path), "--unit", "01")
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert len(people_under(import_directory, "01-SXD")) == n
