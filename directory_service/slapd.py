@@ -16,9 +16,10 @@ import urllib.parse
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import ldap
 import ldif
 
-from .slapd_config import MODULE_DIR, SlapdLayout, config_ldif
+from .slapd_config import MODULE_DIR, SlapdLayout, acls, config_ldif, limits
 
 SLAPD_CANDIDATES = ("/usr/sbin/slapd", "/usr/local/libexec/slapd", "/usr/libexec/slapd")
 
@@ -250,6 +251,30 @@ class Slapd:
         )
         log.close()
         self.wait_ready(timeout)
+        self.sync_access()
+
+    def sync_access(self) -> None:
+        """Make the running database's ACLs and limits the ones this version generates.
+
+        An instance created by an earlier version keeps its data but gets today's access
+        rules (limits take effect from slapd's next start).
+        """
+        conn = ldap.initialize(self.ldapi_uri)
+        try:
+            conn.sasl_non_interactive_bind_s("EXTERNAL")
+            dn = "olcDatabase={1}mdb,cn=config"
+            _, attrs = conn.search_s(dn, ldap.SCOPE_BASE, attrlist=["olcAccess", "olcLimits"])[0]
+            wanted = {
+                "olcAccess": [f"{{{n}}}{a}".encode() for n, a in enumerate(acls(self.layout))],
+                "olcLimits": [f"{{{n}}}{a}".encode() for n, a in enumerate(limits(self.layout))],
+            }
+            changes = [(ldap.MOD_REPLACE, k, v) for k, v in wanted.items() if attrs.get(k) != v]
+            if changes:
+                conn.modify_s(dn, changes)
+        except ldap.LDAPError as e:
+            raise SlapdError(f"cannot update the access rules over ldapi: {e}") from e
+        finally:
+            conn.unbind_s()
 
     def _binary(self) -> str:
         """Return the slapd to run: a private copy where AppArmor confines /usr/sbin/slapd."""

@@ -117,3 +117,45 @@ def test_agency_admin_writes_only_inside_own_unit(instance, admin_directory):
         agency.modify_s(outside[0][0], [(ldap.MOD_REPLACE, "title", [b"Chuyen vien"])])
     with pytest.raises(ldap.INSUFFICIENT_ACCESS):
         agency.modify_s(account, [(ldap.MOD_REPLACE, "govdirAdminOf", [b"79"])])
+
+
+def test_web_account_reads_but_cannot_write(instance, admin_directory):
+    state, _, _ = instance
+    web = bind(instance, f"cn=web,{state.base_dn}", state.web_password)
+    people, _ = admin_directory.search("(objectClass=govdirPerson)", ["1.1"], limit=1)
+    assert web.search_s(people[0][0], ldap.SCOPE_BASE, attrlist=["cn"])[0][1]["cn"]
+    with pytest.raises(ldap.INSUFFICIENT_ACCESS):
+        web.modify_s(people[0][0], [(ldap.MOD_REPLACE, "title", [b"Chuyen vien"])])
+
+
+def test_start_restores_the_generated_access_rules(tmp_path):
+    from directory_service.slapd import free_ports
+    from directory_service.slapd_config import acls
+    from directory_service.up import prepare
+
+    state, slapd = prepare(tmp_path / "inst", *free_ports(2), demo_people=0, quiet=True)
+    slapd.start()
+    try:
+        conn = ldap.initialize(slapd.ldapi_uri)
+        conn.sasl_external_bind_s()
+        dn = "olcDatabase={1}mdb,cn=config"
+        conn.modify_s(dn, [(ldap.MOD_REPLACE, "olcAccess", [b"{0}to * by * write"])])
+        web = bind((state, slapd, None), f"cn=web,{state.base_dn}", state.web_password)
+        web.modify_s(f"govdirUnitCode=01,govdirUnitCode=DP,{state.base_dn}",
+                           [(ldap.MOD_REPLACE, "description", [b"changed"])])  # fmt: skip
+    finally:
+        slapd.stop()
+    slapd.start()  # an instance from an older version gets today's rules
+    try:
+        conn = ldap.initialize(slapd.ldapi_uri)
+        conn.sasl_external_bind_s()
+        got = conn.search_s(dn, ldap.SCOPE_BASE, attrlist=["olcAccess"])[0][1]["olcAccess"]
+        assert [a.decode().split("}", 1)[1] for a in got] == acls(slapd.layout)
+        web = bind((state, slapd, None), f"cn=web,{state.base_dn}", state.web_password)
+        with pytest.raises(ldap.INSUFFICIENT_ACCESS):
+            web.modify_s(
+                f"govdirUnitCode=01,govdirUnitCode=DP,{state.base_dn}",
+                [(ldap.MOD_REPLACE, "description", [b"again"])],
+            )
+    finally:
+        slapd.stop()
