@@ -3,9 +3,9 @@
     python benchmarks/bench_search.py [--data-dir DIR] [--people N] [--queries Q]
 
 Uses the instance in DIR (built with N synthetic people on first use, then reused), and:
-1. times the same name searches through raw python-ldap (one connection, the filter, attributes
-   and size limit search_people sends) and through the JSON API (/api/search, Flask in process),
-   printing rates, p50/p95 and the ratio API/raw;
+1. times the same name searches through raw python-ldap (one connection, replaying the searches
+   search_people makes for each query: filters, attributes, size limits) and through the JSON
+   API (/api/search, Flask in process), printing rates, p50/p95 and the ratio API/raw;
 2. times each mail client's autocomplete filter as the address-book account (p50/p95);
 3. runs ldclt (389-ds-base's C load tool) on the exact-match filter when it is installed.
 """
@@ -29,8 +29,8 @@ import ldap  # noqa: E402
 from ldap.filter import filter_format  # noqa: E402
 
 from directory_service.instance import ConnectionSettings  # noqa: E402
-from directory_service.search import CANDIDATE_LIMIT, people_filter, query_words  # noqa: E402
-from directory_service.store import PERSON_ATTRS, Directory  # noqa: E402
+from directory_service.search import search_people  # noqa: E402
+from directory_service.store import Directory  # noqa: E402
 from directory_service.text import fold_key  # noqa: E402
 from directory_service.up import prepare  # noqa: E402
 from tests.mail_clients import CLIENTS  # noqa: E402
@@ -68,6 +68,27 @@ def sample_queries(directory: Directory, n: int, seed: int) -> list[str]:
     return queries
 
 
+def recorded_requests(directory: Directory, queries: list[str]) -> list[list[tuple]]:
+    """Return, per query, the searches (filter, attributes, size limit) search_people makes."""
+    calls: list[tuple] = []
+    search = directory.search
+
+    def recording(filterstr, attrs, base=None, scope=ldap.SCOPE_SUBTREE, limit=0):
+        calls.append((filterstr, attrs, limit))
+        return search(filterstr, attrs, base=base, scope=scope, limit=limit)
+
+    directory.search = recording
+    out = []
+    try:
+        for q in queries:
+            calls.clear()
+            search_people(directory, q)
+            out.append([c for c in calls if "objectClass=govdirUnit)" not in c[0]])
+    finally:
+        del directory.search
+    return out
+
+
 def time_pages(client, directory: Directory, queries: list[str]) -> None:
     """Print server time of the HTML search, person and unit pages (Flask in process)."""
     uids, codes = [], sorted(directory.units())
@@ -93,7 +114,23 @@ def time_pages(client, directory: Directory, queries: list[str]) -> None:
 LDCLT = ROOT / "var" / "tools" / "ldclt" / "usr" / "bin" / "ldclt"
 
 
-def run_ldclt(port: int, web: ConnectionSettings, base: str, name: str, prefix: str) -> None:
+def prefix_with_some(directory: Directory, queries: list[str]) -> str | None:
+    """Return a name prefix ("ly trung d") matching a few dozen people (ldclt's prefix case)."""
+    for q in queries:
+        name = fold_key(q)
+        for k in range(len(name) - 1, 3, -1):
+            if name[k - 1] == " ":
+                continue
+            filt = filter_format("(cn=%s*)", [name[:k]])
+            found, more = directory.search(filt, ["1.1"], limit=500)
+            if more or len(found) > 200:
+                break
+            if len(found) >= 20:
+                return name[:k]
+    return None
+
+
+def run_ldclt(port: int, web: ConnectionSettings, base: str, name: str, prefix: str | None) -> None:
     """Print ldclt's search rate on an exact and a prefix filter: the server's ceiling."""
     if not LDCLT.exists():
         print("ldclt: not unpacked (make bench-tools), server ceiling not measured")
@@ -103,8 +140,10 @@ def run_ldclt(port: int, web: ConnectionSettings, base: str, name: str, prefix: 
         LDCLT.parents[1] / "lib" / "x86_64-linux-gnu" / "dirsrv",
     ]
     env = {"LD_LIBRARY_PATH": ":".join(map(str, libs)), "PATH": "/usr/bin:/bin"}
-    sn = fold_key(name).split()[0]
-    for label, filt in (("exact cn", f"(cn={fold_key(name)})"), ("prefix sn", f"(sn={prefix}*)")):
+    filters = [("exact cn", f"(cn={fold_key(name)})")]
+    if prefix:
+        filters.append(("prefix cn", f"(cn={prefix}*)"))
+    for label, filt in filters:
         out = subprocess.run(
             [str(LDCLT), "-h", "127.0.0.1", "-p", str(port), "-D", web.bind_dn, "-w",
              web.password, "-b", base, "-e", "esearch", "-f", filt, "-n", "2", "-N", "1", "-q"],
@@ -112,7 +151,7 @@ def run_ldclt(port: int, web: ConnectionSettings, base: str, name: str, prefix: 
         )  # fmt: skip
         rate = re.search(r"\(([\d.]+)/sec\)", out.stdout + out.stderr)
         shown = f"{float(rate.group(1)):8,.0f}/s" if rate else (out.stdout + out.stderr)[-300:]
-        print(f"ldclt {label:28s} {shown}   ({filt}, 2 threads, 10 s; sn {sn})")
+        print(f"ldclt {label:28s} {shown}   ({filt}, 2 threads, 10 s)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,18 +170,19 @@ def main(argv: list[str] | None = None) -> int:
         directory = Directory(web)
         directory.units()
         queries = sample_queries(directory, args.queries, seed=5)
-        filters = [people_filter(query_words(q)) for q in queries]
+        requests = recorded_requests(directory, queries)
 
         conn = ldap.initialize(slapd.uri)
         conn.simple_bind_s(web.bind_dn, web.password)
         raw = []
-        for f in filters:
+        for per_query in requests:
             t0 = time.perf_counter()
-            try:
-                conn.search_ext_s(state.base_dn, ldap.SCOPE_SUBTREE, f, PERSON_ATTRS,
-                                  sizelimit=CANDIDATE_LIMIT)  # fmt: skip
-            except ldap.SIZELIMIT_EXCEEDED:
-                pass
+            for filt, attrs, limit in per_query:
+                try:
+                    conn.search_ext_s(state.base_dn, ldap.SCOPE_SUBTREE, filt, attrs,
+                                      sizelimit=limit)  # fmt: skip
+                except ldap.SIZELIMIT_EXCEEDED:
+                    pass
             raw.append(time.perf_counter() - t0)
 
         from web import create_app
@@ -174,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
                 times.append(time.perf_counter() - t0)
             report(f"mail client filter: {mc.name}", times)
 
-        run_ldclt(slapd.port, web, state.base_dn, queries[0], typed[0])
+        prefix = prefix_with_some(directory, queries)
+        run_ldclt(slapd.port, web, state.base_dn, queries[0], prefix)
     finally:
         slapd.stop()
     return 0

@@ -14,7 +14,7 @@ MAX_QUERY_CHARS = 200
 MAX_WORDS = 8
 MIN_WORD_CHARS = 2  # a one-letter word cannot use the substring indexes (slapd would scan)
 CANDIDATE_LIMIT = 100  # ranked per query: each candidate costs slapd an entry decode
-EXACT_LIMIT = 200  # people with exactly the name typed, added when the candidates were cut
+EXACT_LIMIT = 100  # people with exactly the name typed, added when the candidates were cut
 MAX_UNITS_PER_WORD = 200  # a word naming more units than this is too vague to narrow by unit
 # Keep letters, digits and the characters of an email address; everything else separates words.
 _WORD = re.compile(r"[\w@.+-]+")
