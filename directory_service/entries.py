@@ -125,7 +125,11 @@ class TreeIndex:
 
     def person_dn(self, person: Person) -> str:
         """Return the DN of a person: a stable uid under their unit."""
-        return f"{PERSON_RDN}={ldap.dn.escape_dn_chars(person.uid)},{self.dns[person.unit_code]}"
+        return self.dn_of(person.uid, person.unit_code)
+
+    def dn_of(self, uid: str, unit_code: str) -> str:
+        """Return the DN of the person with this uid in this unit."""
+        return f"{PERSON_RDN}={ldap.dn.escape_dn_chars(uid)},{self.dns[unit_code]}"
 
     def _unit_attrs(self, code: str) -> dict[str, list[bytes]]:
         """Return the attributes every person of a unit shares (cached per unit)."""

@@ -22,6 +22,9 @@ MANAGED = (
 )  # fmt: skip
 
 Attrs = dict[str, list[bytes]]
+# Derived from the name parts only; a plan compares the parts and rewrites these with them.
+NAME_DERIVED = ("cn", "govdirNameWord")
+NAME_SOURCES = ("displayName", "sn", "givenName", "govdirMiddleName")
 
 
 @dataclass
@@ -80,23 +83,38 @@ def _managed(attrs: Attrs) -> Attrs:
 
 
 def _differences(old: Attrs, new: Attrs) -> Attrs:
-    """Return the managed attributes whose values (in order) differ, with their new values."""
+    """Return the managed attributes whose values (in order) differ, with their new values.
+
+    The values derived from the name alone (cn's folded and partly accented forms,
+    govdirNameWord) are not read from the directory: they are rewritten when the name changes.
+    """
     keys = {k.lower(): k for k in old}
     diff: Attrs = {}
     for name in MANAGED:
+        if name in NAME_DERIVED:
+            continue
         have = old.get(keys.get(name.lower(), name), [])
         want = new.get(name, [])
         if have != want:
             diff[name] = want
+    if any(name in diff for name in NAME_SOURCES):
+        diff.update((name, new.get(name, [])) for name in NAME_DERIVED)
     return diff
 
 
 def existing_people(directory: Directory, target: str) -> list[tuple[str, Attrs]]:
     """Return the person entries under the target unit, with every attribute a plan compares."""
     filt = ldap.filter.filter_format("(&(objectClass=govdirPerson)(govdirUnitPath=%s))", [target])
-    attrs = list(dict.fromkeys([*PERSON_ATTRS, *MANAGED, "objectClass"]))
+    attrs = [a for a in dict.fromkeys([*PERSON_ATTRS, *MANAGED]) if a not in NAME_DERIVED]
     entries, _ = directory.search(filt, attrs, limit=10_000_000)
     return entries
+
+
+def wanted_attrs(index: TreeIndex, rec: Record) -> Attrs:
+    """Return the managed attributes the record's entry should have (they do not hold the uid)."""
+    person = Person("-", rec.family, rec.middle, rec.given, rec.unit_code, rec.title,
+                    list(rec.mail), rec.phone, status=STATUS_ACTIVE)  # fmt: skip
+    return _managed(index.person_entry(person)[1])
 
 
 def make_plan(
@@ -142,10 +160,8 @@ def make_plan(
         if match and match[0] in seen:
             match = None  # two rows matched one entry: the second becomes a new person
         uid = match[1]["uid"][0].decode() if match else (rec.uid or new_uid())
-        person = Person(uid, rec.family, rec.middle, rec.given, rec.unit_code, rec.title,
-                        list(rec.mail), rec.phone, status=STATUS_ACTIVE)  # fmt: skip
-        dn, wanted = index.person_entry(person)
-        wanted = _managed(wanted)
+        wanted = rec.wanted if rec.wanted is not None else wanted_attrs(index, rec)
+        dn = index.dn_of(uid, rec.unit_code)
         if match is None:
             wanted = {"objectClass": PERSON_CLASSES, "uid": [uid.encode()], **wanted}
             adds.append(Change("add", dn, wanted, rec.row, name=rec.full_name))

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.pool import Pool
 from pathlib import Path
 
+from ..entries import TreeIndex
 from ..store import Directory
 from .apply import ApplyInterrupted, ApplyResult, apply_plan
 from .normalise import DuplicateTracker, normalise_row
-from .plan import Plan, as_unit, existing_people, make_plan, tree_index
+from .plan import Plan, as_unit, existing_people, make_plan, tree_index, wanted_attrs
 from .readers import read_rows
 from .report import write_report
-from .rows import Issue, Record
+from .rows import Issue, Record, SourceRow
 from .table import Table
 from .unit_match import UnitMatcher
+
+PARALLEL_BYTES = 1_000_000  # files this big (about 10,000 CSV rows) are checked by workers
+MAX_WORKERS = 4
+WORKER_CHUNK = 256  # rows sent to a worker at a time
 
 
 class UnknownTargetError(LookupError):
@@ -60,12 +68,26 @@ def failure_issues(result: ApplyResult) -> list[Issue]:
     ]  # fmt: skip
 
 
-def valid_records(table: Table, matcher: UnitMatcher, outcome: ImportOutcome) -> Iterator[Record]:
-    """Yield the table's valid records one by one, counting rows and collecting issues."""
+def valid_records(
+    table: Table, matcher: UnitMatcher, outcome: ImportOutcome, pool: Pool | None = None
+) -> Iterator[Record]:
+    """Yield the table's valid records in order, counting rows and collecting issues.
+
+    With a pool (made by :func:`normalising_pool`) rows are normalised by its worker processes;
+    duplicates are always caught here, in file order.
+    """
     duplicates = DuplicateTracker()
-    for row in table.rows:
-        outcome.rows += 1
-        record, issues = normalise_row(row, matcher, row.raw.get("section"))
+
+    def rows() -> Iterator[SourceRow]:
+        for row in table.rows:
+            outcome.rows += 1
+            yield row
+
+    if pool is None:
+        normalised = (_normalise(row, matcher) for row in rows())
+    else:
+        normalised = pool.imap(_normalise_in_worker, rows(), chunksize=WORKER_CHUNK)
+    for record, issues in normalised:
         if record is not None:
             dup = duplicates.check(record)
             issues += dup
@@ -76,6 +98,45 @@ def valid_records(table: Table, matcher: UnitMatcher, outcome: ImportOutcome) ->
             outcome.valid += 1
             yield record
     outcome.issues += table.issues
+
+
+def _normalise(row: SourceRow, matcher: UnitMatcher) -> tuple[Record | None, list[Issue]]:
+    return normalise_row(row, matcher, row.raw.get("section"))
+
+
+_worker: tuple[UnitMatcher, TreeIndex] | None = None
+
+
+def _start_worker(matcher: UnitMatcher, index: TreeIndex) -> None:
+    global _worker
+    _worker = (matcher, index)
+
+
+def _normalise_in_worker(row: SourceRow) -> tuple[Record | None, list[Issue]]:
+    """Normalise a row and build its entry's attributes (the costly part of planning)."""
+    assert _worker is not None
+    record, issues = _normalise(row, _worker[0])
+    if record is not None:
+        record.wanted = wanted_attrs(_worker[1], record)
+    return record, issues
+
+
+def normalising_pool(source: str | Path, matcher: UnitMatcher, index: TreeIndex) -> Pool | None:
+    """Return worker processes for a big local file on a multi-core machine, else None.
+
+    Reading and checking rows is most of an import's time; the workers share it out. They are
+    forked before any thread starts, and only for files of PARALLEL_BYTES or more.
+    """
+    cores = os.cpu_count() or 1
+    try:
+        size = os.path.getsize(source)
+    except (OSError, TypeError, ValueError):
+        return None
+    if cores < 2 or size < PARALLEL_BYTES:
+        return None
+    context = multiprocessing.get_context("fork")
+    workers = min(cores, MAX_WORKERS)
+    return context.Pool(workers, initializer=_start_worker, initargs=(matcher, index))
 
 
 def _existing_people(directory: Directory, unit_code: str) -> list:
@@ -107,16 +168,22 @@ def run_import(
     if unit_code not in units:
         raise UnknownTargetError(f"không có đơn vị mã {unit_code} / no unit with code {unit_code}")
     matcher = UnitMatcher([as_unit(u) for u in units.values()], unit_code)
-    # The unit's people are fetched (slapd's work, on its own connection) while rows are read.
-    with ThreadPoolExecutor(1) as pool:
-        existing = pool.submit(_existing_people, directory, unit_code)
-        with read_rows(source, encoding=encoding) as table:
-            outcome = ImportOutcome(table.kind, table.encoding)
-            outcome.records = list(valid_records(table, matcher, outcome))
-        index = tree_index(directory)
-        outcome.plan = make_plan(
-            directory, unit_code, outcome.records, retire, index, existing.result()
-        )
+    index = tree_index(directory)
+    workers = normalising_pool(source, matcher, index)
+    try:
+        # The unit's people are fetched (slapd's work, on its own connection) while rows are
+        # read and checked.
+        with ThreadPoolExecutor(1) as fetcher:
+            existing = fetcher.submit(_existing_people, directory, unit_code)
+            with read_rows(source, encoding=encoding) as table:
+                outcome = ImportOutcome(table.kind, table.encoding)
+                outcome.records = list(valid_records(table, matcher, outcome, workers))
+            outcome.plan = make_plan(
+                directory, unit_code, outcome.records, retire, index, existing.result()
+            )
+    finally:
+        if workers is not None:
+            workers.terminate()
     if not dry_run and writer is not None:
         try:
             outcome.result = apply_plan(writer, outcome.plan, progress=progress)

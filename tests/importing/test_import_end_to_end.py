@@ -192,3 +192,39 @@ def test_server_killed_during_apply_is_a_clear_stop_and_a_rerun_finishes(
     rerun = govdir(empty_instance, "import", str(path), "--unit", "01")
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert len(people_under(import_directory, "01-SXD")) == n
+
+
+def test_worker_processes_give_the_same_outcome_as_one_process(
+    empty_instance, import_directory, tmp_path, monkeypatch
+):
+    import directory_service.importing.run as run
+
+    path = tmp_path / "mixed.csv"
+    big_csv(path, 1500)
+    with open(path, "a", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow([1501, "Trần Văn Lỗi", "Chuyên viên", "Phòng không tồn tại", "loi@hanoi.gov.vn"])
+        w.writerow([1502, "Lê Thị Trùng", "Chuyên viên", "Sở Y tế", "cv7.syt@hanoi.gov.vn"])
+        w.writerow([1503, "Ngô 123", "Chuyên viên", "Sở Y tế", "ngo@hanoi.gov.vn"])
+
+    pool = run.normalising_pool
+
+    def outcome(parallel: bool):
+        monkeypatch.setattr(run, "PARALLEL_BYTES", 1 if parallel else 10**12)
+        used = []
+        monkeypatch.setattr(run, "normalising_pool", lambda *a: used.append(pool(*a)) or used[0])
+        got = run_import(import_directory, path, "01", dry_run=True)
+        assert (used[0] is not None) == parallel
+        return got
+
+    one, many = outcome(False), outcome(True)
+    assert (many.rows, many.valid, many.rejected) == (one.rows, one.valid, one.rejected) == (
+        1503, 1500, 3)  # fmt: skip
+    assert [(i.row, i.column, i.reason_en) for i in many.issues] == [
+        (i.row, i.column, i.reason_en) for i in one.issues
+    ]
+    index = run.tree_index(import_directory)
+    assert [(r.row, r.full_name, r.mail, r.wanted) for r in many.records] == [
+        (r.row, r.full_name, r.mail, run.wanted_attrs(index, r)) for r in one.records
+    ]
+    assert [c.kind for c in many.plan.changes] == [c.kind for c in one.plan.changes]
