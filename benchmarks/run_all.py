@@ -13,12 +13,17 @@ HERE = Path(__file__).resolve().parent
 def main() -> int:
     """Run each benchmark script with the configured number of people."""
     people = os.environ.get("BENCH_PEOPLE", "1000000")
+    runs = [
+        ("bench_generator.py", "--people", people),
+        ("bench_load.py", "--people", people),
+        ("bench_search.py", "--people", people),  # builds var/bench once, then reuses it
+        ("bench_import.py",),  # online imports into var/bench
+        ("bench_offline_import.py", "--rows", people),
+    ]
     failed = 0
-    for script in ("bench_generator.py", "bench_load.py"):
-        print(f"== {script} (people={people})", flush=True)
-        failed += (
-            subprocess.run([sys.executable, str(HERE / script), "--people", people]).returncode != 0
-        )
+    for script, *args in runs:
+        print(f"== {script} {' '.join(args)}", flush=True)
+        failed += subprocess.run([sys.executable, str(HERE / script), *args]).returncode != 0
     return 1 if failed else 0
 
 
