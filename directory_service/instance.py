@@ -13,6 +13,8 @@ from .slapd_config import SlapdLayout
 STATE_FILE = "govdir.json"
 DEFAULT_DATA_DIR = "var/govdir"
 DEFAULT_BASE_DN = "dc=gov,dc=vn"
+# Raised whenever the generated access rules or limits change; older instances are updated.
+ACCESS_VERSION = 2
 
 
 @dataclass
@@ -29,6 +31,7 @@ class InstanceState:
     demo_people: int = 0
     seed: int = 1
     loaded: bool = False
+    access_version: int = 0  # of the access rules in its database (see slapd_config)
 
     @classmethod
     def new(
@@ -45,6 +48,7 @@ class InstanceState:
             structure=structure,
             demo_people=people,
             seed=seed,
+            access_version=ACCESS_VERSION,
         )
 
     @property

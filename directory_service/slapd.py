@@ -251,12 +251,11 @@ class Slapd:
         )
         log.close()
         self.wait_ready(timeout)
-        self.sync_access()
 
     def sync_access(self) -> None:
         """Make the running database's ACLs and limits the ones this version generates.
 
-        An instance created by an earlier version keeps its data but gets today's access
+        For instances made by an earlier version: they keep their data and get today's access
         rules (limits take effect from slapd's next start).
         """
         conn = ldap.initialize(self.ldapi_uri)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from .instance import (
+    ACCESS_VERSION,
     DEFAULT_BASE_DN,
     InstanceState,
     layout_for,
@@ -129,6 +130,14 @@ def restart_slapd(slapd: Slapd, restarts: list[float]) -> bool:
     return True
 
 
+def update_access(data_dir: Path, state: InstanceState, slapd: Slapd) -> None:
+    """Bring a running instance made by an earlier version up to today's access rules."""
+    if state.access_version < ACCESS_VERSION:
+        slapd.sync_access()
+        state.access_version = ACCESS_VERSION
+        save_state(data_dir, state)
+
+
 def serve(
     data_dir: Path,
     state: InstanceState,
@@ -142,6 +151,7 @@ def serve(
         raise SlapdError(f"HTTP port {port} is in use")
     slapd.host = host
     slapd.start()
+    update_access(data_dir, state, slapd)
     env = dict(os.environ, GOVDIR_DATA_DIR=str(data_dir))
     cmd = [sys.executable, "-m", "web", "--host", host, "--port", str(port)]
     web = subprocess.Popen(cmd, env=env)

@@ -128,34 +128,32 @@ def test_web_account_reads_but_cannot_write(instance, admin_directory):
         web.modify_s(people[0][0], [(ldap.MOD_REPLACE, "title", [b"Chuyen vien"])])
 
 
-def test_start_restores_the_generated_access_rules(tmp_path):
+def test_an_older_instance_gets_todays_access_rules(tmp_path):
+    from directory_service.instance import ACCESS_VERSION, load_state
     from directory_service.slapd import free_ports
     from directory_service.slapd_config import acls
-    from directory_service.up import prepare
+    from directory_service.up import prepare, update_access
 
-    state, slapd = prepare(tmp_path / "inst", *free_ports(2), demo_people=0, quiet=True)
+    data_dir = tmp_path / "inst"
+    state, slapd = prepare(data_dir, *free_ports(2), demo_people=0, quiet=True)
+    assert state.access_version == ACCESS_VERSION
+    unit = f"govdirUnitCode=01,govdirUnitCode=DP,{state.base_dn}"
+    dn = "olcDatabase={1}mdb,cn=config"
     slapd.start()
     try:
+        # An instance from before the current rules: an old rule set, an old state file.
         conn = ldap.initialize(slapd.ldapi_uri)
         conn.sasl_external_bind_s()
-        dn = "olcDatabase={1}mdb,cn=config"
         conn.modify_s(dn, [(ldap.MOD_REPLACE, "olcAccess", [b"{0}to * by * write"])])
+        state.access_version = 0
         web = bind((state, slapd, None), f"cn=web,{state.base_dn}", state.web_password)
-        web.modify_s(f"govdirUnitCode=01,govdirUnitCode=DP,{state.base_dn}",
-                           [(ldap.MOD_REPLACE, "description", [b"changed"])])  # fmt: skip
-    finally:
-        slapd.stop()
-    slapd.start()  # an instance from an older version gets today's rules
-    try:
-        conn = ldap.initialize(slapd.ldapi_uri)
-        conn.sasl_external_bind_s()
+        web.modify_s(unit, [(ldap.MOD_REPLACE, "description", [b"changed"])])
+        update_access(data_dir, state, slapd)
         got = conn.search_s(dn, ldap.SCOPE_BASE, attrlist=["olcAccess"])[0][1]["olcAccess"]
         assert [a.decode().split("}", 1)[1] for a in got] == acls(slapd.layout)
+        assert load_state(data_dir).access_version == ACCESS_VERSION
         web = bind((state, slapd, None), f"cn=web,{state.base_dn}", state.web_password)
         with pytest.raises(ldap.INSUFFICIENT_ACCESS):
-            web.modify_s(
-                f"govdirUnitCode=01,govdirUnitCode=DP,{state.base_dn}",
-                [(ldap.MOD_REPLACE, "description", [b"again"])],
-            )
+            web.modify_s(unit, [(ldap.MOD_REPLACE, "description", [b"again"])])
     finally:
         slapd.stop()
