@@ -10,7 +10,7 @@ import ldap.filter
 
 from ..entries import PERSON_CLASSES, TreeIndex
 from ..model import STATUS_ACTIVE, STATUS_LEFT, Person, Unit
-from ..store import PERSON_ATTRS, Directory, UnitInfo
+from ..store import Directory, UnitInfo
 from ..text import fold_key
 from .rows import Record
 
@@ -25,6 +25,10 @@ Attrs = dict[str, list[bytes]]
 # Derived from the name parts only; a plan compares the parts and rewrites these with them.
 NAME_DERIVED = ("cn", "govdirNameWord")
 NAME_SOURCES = ("displayName", "sn", "givenName", "govdirMiddleName")
+# Derived from the unit code (and the tree); rewritten with it.
+UNIT_DERIVED = ("ou", "o", "st", "govdirUnitPath")
+UNIT_SOURCES = ("govdirUnitCode",)
+DERIVED = NAME_DERIVED + UNIT_DERIVED
 
 
 @dataclass
@@ -85,27 +89,29 @@ def _managed(attrs: Attrs) -> Attrs:
 def _differences(old: Attrs, new: Attrs) -> Attrs:
     """Return the managed attributes whose values (in order) differ, with their new values.
 
-    The values derived from the name alone (cn's folded and partly accented forms,
-    govdirNameWord) are not read from the directory: they are rewritten when the name changes.
+    Values derived from the name (cn's folded and partly accented forms, govdirNameWord) or
+    from the unit (ou, o, st, govdirUnitPath) are not read from the directory: they are
+    rewritten whenever what they derive from changes.
     """
     keys = {k.lower(): k for k in old}
     diff: Attrs = {}
     for name in MANAGED:
-        if name in NAME_DERIVED:
+        if name in DERIVED:
             continue
         have = old.get(keys.get(name.lower(), name), [])
         want = new.get(name, [])
         if have != want:
             diff[name] = want
-    if any(name in diff for name in NAME_SOURCES):
-        diff.update((name, new.get(name, [])) for name in NAME_DERIVED)
+    for sources, derived in ((NAME_SOURCES, NAME_DERIVED), (UNIT_SOURCES, UNIT_DERIVED)):
+        if any(name in diff for name in sources):
+            diff.update((name, new.get(name, [])) for name in derived)
     return diff
 
 
 def existing_people(directory: Directory, target: str) -> list[tuple[str, Attrs]]:
     """Return the person entries under the target unit, with every attribute a plan compares."""
     filt = ldap.filter.filter_format("(&(objectClass=govdirPerson)(govdirUnitPath=%s))", [target])
-    attrs = [a for a in dict.fromkeys([*PERSON_ATTRS, *MANAGED]) if a not in NAME_DERIVED]
+    attrs = [a for a in dict.fromkeys(["uid", *MANAGED]) if a not in DERIVED]
     entries, _ = directory.search(filt, attrs, limit=10_000_000)
     return entries
 

@@ -84,3 +84,22 @@ def test_plan_stays_inside_the_target_unit(import_directory, admin_conn):
         admin_conn.search_s("dc=gov,dc=vn", ldap.SCOPE_SUBTREE, "(mail=nv600.snv@hanoi.gov.vn)")
     finally:
         pass
+
+
+def test_derived_values_follow_the_name_and_the_unit(import_directory, admin_conn):
+    records = people(2, start=700)
+    apply_plan(admin_conn, make_plan(import_directory, "01", records))
+    changed = [
+        dataclasses.replace(records[0], given="Đào"),  # a new name: its folded forms follow
+        dataclasses.replace(records[1], unit_code="01-STP"),  # a new unit: ou, path follow
+    ]
+    plan = make_plan(import_directory, "01", changed)
+    apply_plan(admin_conn, plan)
+    attrs = ["cn", "govdirNameWord", "ou", "govdirUnitPath"]
+    [(_, renamed)] = import_directory.search(f"(mail={records[0].mail[0]})", attrs)[0]
+    [(_, moved)] = import_directory.search(f"(mail={records[1].mail[0]})", attrs)[0]
+    assert b"dao" in renamed["govdirNameWord"]
+    assert any(v.decode().lower().endswith(" dao") for v in renamed["cn"])
+    assert moved["ou"][0].decode() == import_directory.unit("01-STP").name
+    assert b"01-STP" in moved["govdirUnitPath"] and b"01-SNV" not in moved["govdirUnitPath"]
+    assert make_plan(import_directory, "01", changed).is_empty
