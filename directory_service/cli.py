@@ -57,6 +57,10 @@ def cmd_import_offline(args: argparse.Namespace) -> int:
     from .instance import layout_for
     from .slapd import Slapd
 
+    if args.retire:
+        print("govdir import: --retire goes with an online import (the unit is empty offline)",
+              file=sys.stderr)  # fmt: skip
+        return 2
     data_dir = data_dir_from_env(args.data_dir)
     state = load_state(data_dir)
     if state is None or not state.loaded:

@@ -108,6 +108,8 @@ def test_govdir_import_offline_command(tmp_path):
     run = subprocess.run([*cmd, "--offline"], env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "4 valid" in run.stdout and "Added 4 people" in run.stdout
+    retire = subprocess.run([*cmd, "--offline", "--retire"], env=env, capture_output=True)
+    assert retire.returncode == 2 and b"--retire" in retire.stderr
     again = subprocess.run([*cmd, "--offline"], env=env, capture_output=True, text=True)
     assert again.returncode == 2 and "already holds 4 people" in again.stderr
     assert "Traceback" not in again.stderr
