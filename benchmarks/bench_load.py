@@ -16,7 +16,6 @@ import os
 import platform
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,8 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from raw_tools import count_people, time_slapadd  # noqa: E402
+
 from directory_service.loading import directory_entries, load_directory, write_ldif  # noqa: E402
-from directory_service.slapd import Slapd, find_binary, free_port, hash_password  # noqa: E402
+from directory_service.slapd import Slapd, free_port, hash_password  # noqa: E402
 from directory_service.slapd_config import SlapdLayout  # noqa: E402
 
 PASSWORDS = {"addressbook": "bench-addressbook", "web": "bench-web"}
@@ -36,16 +37,6 @@ def fresh_instance(root: Path, name: str, root_hash: str) -> Slapd:
     slapd = Slapd(SlapdLayout(root / name), free_port())
     slapd.initialise(root_hash)
     return slapd
-
-
-def count_people(slapd: Slapd) -> int:
-    """Return how many people slapcat finds in the database (a check that all landed)."""
-    out = subprocess.run(
-        [find_binary("slapcat"), "-n1", "-F", str(slapd.layout.config_dir), "-a",
-         "(objectClass=govdirPerson)", "-o", "ldif-wrap=no"],
-        capture_output=True, check=True,
-    )  # fmt: skip
-    return out.stdout.count(b"\ndn: ") + out.stdout.startswith(b"dn: ")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,13 +64,7 @@ def main(argv: list[str] | None = None) -> int:
               f"({size / 2**20:,.0f} MiB)")  # fmt: skip
 
         raw = fresh_instance(root, "raw", root_hash)
-        t0 = time.perf_counter()
-        subprocess.run(
-            [find_binary("slapadd"), "-q", "-n1", "-F", str(raw.layout.config_dir),
-             "-l", str(ldif_path)],
-            check=True, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        raw_s = time.perf_counter() - t0
+        raw_s = time_slapadd(raw, ldif_path)
         print(
             f"slapadd -q (raw):  {total:>10,} entries in {raw_s:7.1f} s = {total / raw_s:>9,.0f}/s"
         )

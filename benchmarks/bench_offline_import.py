@@ -29,9 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from raw_tools import count_people, time_slapadd  # noqa: E402
+
 from directory_service.exports import HEADER  # noqa: E402
 from directory_service.importing.offline import run_offline_import  # noqa: E402
-from directory_service.slapd import find_binary, free_ports  # noqa: E402
+from directory_service.slapd import free_ports  # noqa: E402
 from directory_service.staff import generate_people  # noqa: E402
 from directory_service.tree import build_tree  # noqa: E402
 from directory_service.up import prepare  # noqa: E402
@@ -79,18 +81,6 @@ def child(args: argparse.Namespace) -> int:
     return 0
 
 
-def count_people(slapd) -> int:
-    """Return how many people slapcat finds (a check that every entry landed)."""
-    count = 0
-
-    def handle(dn, attrs):
-        nonlocal count
-        count += 1
-
-    slapd.dump("(objectClass=govdirPerson)", handle)
-    return count
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the three measurements and print their rates and ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -130,13 +120,7 @@ def main(argv: list[str] | None = None) -> int:
               f"({got['added']:,} added, {got['rejected']:,} rejected, {got['flagged']:,} "
               f"flagged; peak RSS of the importer {got['peak_rss'] / 2**20:,.0f} MiB)")  # fmt: skip
 
-        t0 = time.perf_counter()
-        subprocess.run(
-            [find_binary("slapadd"), "-q", "-n1", "-F", str(raw.layout.config_dir),
-             "-l", str(ldif_path)],
-            check=True, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        raw_s = time.perf_counter() - t0
+        raw_s = time_slapadd(raw, ldif_path)
         print(f"slapadd -q (raw):        {raw_s:7.1f} s = {got['added'] / raw_s:7,.0f} entries/s "
               f"({ldif_path.stat().st_size / 2**20:,.0f} MiB of LDIF)")  # fmt: skip
         print(f"ratio offline import / raw slapadd: {pipe_s / raw_s:.2f}x")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -89,20 +89,22 @@ def entry_ldif(dn: str, attrs: dict[str, list[bytes]]) -> bytes:
     return b"".join(parts)
 
 
-def ldif_chunks(entries: Iterable[Entry], progress: tqdm | None = None, batch: int = 2000):
-    """Yield LDIF in chunks of batch entries, advancing progress as it goes."""
+def ldif_chunks(
+    entries: Iterable[Entry], progress: Callable[[int], None] | None = None, batch: int = 2000
+) -> Iterator[bytes]:
+    """Yield LDIF in chunks of batch entries, telling progress how many each chunk holds."""
     buf: list[bytes] = []
     for dn, attrs in entries:
         buf.append(entry_ldif(dn, attrs))
         if len(buf) == batch:
             yield b"".join(buf)
             if progress is not None:
-                progress.update(len(buf))
+                progress(len(buf))
             buf = []
     if buf:
         yield b"".join(buf)
         if progress is not None:
-            progress.update(len(buf))
+            progress(len(buf))
 
 
 def directory_entries(
@@ -133,7 +135,7 @@ def load_directory(
     total, entries = directory_entries(slapd.layout.base_dn, passwords, structure, people, seed)
     disable = (not sys.stderr.isatty()) if quiet is None else quiet
     with tqdm(total=total, unit=" entries", desc="slapadd", disable=disable) as bar:
-        slapd.load(ldif_chunks(entries, bar))
+        slapd.load(ldif_chunks(entries, bar.update))
     return total
 
 

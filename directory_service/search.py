@@ -102,6 +102,14 @@ def _has_phrase(name_words: tuple[str, ...], phrase: list[str]) -> bool:
     )
 
 
+def _scope(unit_code: str | None) -> list[str]:
+    """Return the filter terms every people search starts with: not left, inside the unit."""
+    parts = ["(!(govdirStatus=left))"]
+    if unit_code:
+        parts.append(ldap.filter.filter_format("(govdirUnitPath=%s)", [unit_code]))
+    return parts
+
+
 def people_filter(
     words: list[str],
     unit_code: str | None = None,
@@ -116,11 +124,9 @@ def people_filter(
     """
     # Only people carry govdirNameWord, so a names-only filter needs no objectClass term
     # (intersecting with a million-entry objectClass list costs more than it saves).
-    parts = ["(!(govdirStatus=left))"]
+    parts = _scope(unit_code)
     if unit_codes is not None:
         parts.insert(0, "(objectClass=govdirPerson)")
-    if unit_code:
-        parts.append(ldap.filter.filter_format("(govdirUnitPath=%s)", [unit_code]))
     if in_units:
         terms = (ldap.filter.filter_format("(govdirUnitPath=%s)", [c]) for c in in_units)
         parts.append("(|" + "".join(terms) + ")")
@@ -155,9 +161,7 @@ def _with_exact_matches(
     directory: Directory, entries: list, words: list[str], unit_code: str | None
 ) -> list:
     """Return entries plus the people whose whole name is the query (a cut list may lack them)."""
-    parts = ["(!(govdirStatus=left))", ldap.filter.filter_format("(cn=%s)", [" ".join(words)])]
-    if unit_code:
-        parts.append(ldap.filter.filter_format("(govdirUnitPath=%s)", [unit_code]))
+    parts = [*_scope(unit_code), ldap.filter.filter_format("(cn=%s)", [" ".join(words)])]
     exact, _ = directory.search("(&" + "".join(parts) + ")", PERSON_ATTRS, limit=EXACT_LIMIT)
     seen = {dn for dn, _ in entries}
     return entries + [e for e in exact if e[0] not in seen]

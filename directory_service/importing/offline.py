@@ -20,10 +20,9 @@ import ldap.filter
 
 from ..entries import TreeIndex
 from ..loading import Entry, ldif_chunks
-from ..model import STATUS_ACTIVE, Person
 from ..slapd import Slapd
 from ..store import UnitInfo, unit_from_entry
-from .plan import as_unit, new_uid
+from .plan import as_unit, new_uid, record_person
 from .readers import read_rows
 from .report import write_report
 from .run import ImportOutcome, UnknownTargetError, valid_records
@@ -62,10 +61,8 @@ def person_entries(records, index: TreeIndex, outcome: ImportOutcome) -> Iterato
         uid = rec.uid if rec.uid and rec.uid not in uids else new_uid()
         if rec.uid:
             uids.add(rec.uid)  # new uids are random: 40 bits, not worth remembering
-        person = Person(uid, rec.family, rec.middle, rec.given, rec.unit_code, rec.title,
-                        list(rec.mail), rec.phone, status=STATUS_ACTIVE)  # fmt: skip
         outcome.added += 1
-        yield index.person_entry(person)
+        yield index.person_entry(record_person(rec, uid))
 
 
 def _tee(chunks: Iterator[bytes], copy: BinaryIO | None) -> Iterator[bytes]:
@@ -114,23 +111,15 @@ def run_offline_import(
         entries = person_entries(valid_records(table, matcher, outcome), index, outcome)
         copy = open(ldif_out, "wb") if ldif_out else None
         try:
-            chunks = _tee(ldif_chunks(entries, batch=1000), copy)
+            chunks = _tee(ldif_chunks(entries, progress, batch=1000), copy)
             if dry_run:
                 for _ in chunks:
                     pass
             else:
-                slapd.load(_counted(chunks, progress), quick=not check)
+                slapd.load(chunks, quick=not check)
         finally:
             if copy is not None:
                 copy.close()
     if report:
         write_report(report, outcome.issues)
     return outcome
-
-
-def _counted(chunks: Iterator[bytes], progress: Callable[[int], None] | None) -> Iterator[bytes]:
-    """Yield chunks, reporting the entries in each to progress."""
-    for chunk in chunks:
-        if progress is not None:
-            progress(chunk.count(b"\n\n"))
-        yield chunk

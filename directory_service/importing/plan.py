@@ -116,11 +116,15 @@ def existing_people(directory: Directory, target: str) -> list[tuple[str, Attrs]
     return entries
 
 
+def record_person(rec: Record, uid: str) -> Person:
+    """Return the active person an import record describes, with this uid."""
+    return Person(uid, rec.family, rec.middle, rec.given, rec.unit_code, rec.title,
+                  list(rec.mail), rec.phone, status=STATUS_ACTIVE)  # fmt: skip
+
+
 def wanted_attrs(index: TreeIndex, rec: Record) -> Attrs:
     """Return the managed attributes the record's entry should have (they do not hold the uid)."""
-    person = Person("-", rec.family, rec.middle, rec.given, rec.unit_code, rec.title,
-                    list(rec.mail), rec.phone, status=STATUS_ACTIVE)  # fmt: skip
-    return _managed(index.person_entry(person)[1])
+    return _managed(index.person_entry(record_person(rec, "-"))[1])
 
 
 def make_plan(
