@@ -148,6 +148,21 @@ class TreeIndex:
             self._unit_cache[code] = cached
         return cached
 
+    def person_sources(self, person: Person) -> dict[str, list[bytes]]:
+        """Return a person entry's attributes that its other values are derived from."""
+        attrs = {
+            "displayName": [nfc(person.full_name).encode()],
+            "sn": name_bytes(person.family or person.given),
+            "givenName": name_bytes(person.given) if person.given else [],
+            "govdirMiddleName": name_bytes(person.middle) if person.middle else [],
+            "mail": _enc(person.mail),
+            "title": name_bytes(person.title) if person.title else [],
+            "telephoneNumber": _enc([person.phone or ""]),
+            UNIT_RDN: self._unit_attrs(person.unit_code)[UNIT_RDN],
+            "govdirStatus": _STATUS_BYTES.get(person.status) or [person.status.encode()],
+        }
+        return {k: v for k, v in attrs.items() if v}
+
     def person_entry(self, person: Person) -> tuple[str, dict[str, list[bytes]]]:
         """Return the DN and attributes of a person entry."""
         unit = self._unit_attrs(person.unit_code)

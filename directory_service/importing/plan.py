@@ -127,6 +127,11 @@ def wanted_attrs(index: TreeIndex, rec: Record) -> Attrs:
     return _managed(index.person_entry(record_person(rec, "-"))[1])
 
 
+def source_attrs(index: TreeIndex, rec: Record) -> Attrs:
+    """Return the managed attributes a plan compares: those the derived ones are built from."""
+    return index.person_sources(record_person(rec, "-"))
+
+
 def make_plan(
     directory: Directory,
     target: str,
@@ -170,17 +175,22 @@ def make_plan(
         if match and match[0] in seen:
             match = None  # two rows matched one entry: the second becomes a new person
         uid = match[1]["uid"][0].decode() if match else (rec.uid or new_uid())
-        wanted = rec.wanted if rec.wanted is not None else wanted_attrs(index, rec)
         dn = index.dn_of(uid, rec.unit_code)
         if match is None:
-            wanted = {"objectClass": PERSON_CLASSES, "uid": [uid.encode()], **wanted}
+            wanted = {"objectClass": PERSON_CLASSES, "uid": [uid.encode()],
+                      **wanted_attrs(index, rec)}  # fmt: skip
             adds.append(Change("add", dn, wanted, rec.row, name=rec.full_name))
             continue
         old_dn, old = match
         seen.add(old_dn)
         if old_dn.lower() != dn.lower():
             moves.append(Change("move", old_dn, {}, rec.row, new_dn=dn, name=rec.full_name))
-        diff = _differences(old, wanted)
+        # Most rows of a re-import are unchanged: compare the source values first, and build
+        # the whole entry (cn forms, name words, unit values) only for a row that differs.
+        sources = rec.sources if rec.sources is not None else source_attrs(index, rec)
+        diff = _differences(old, sources)
+        if diff:
+            diff = _differences(old, wanted_attrs(index, rec))
         if diff:
             modifies.append(Change("modify", dn, diff, rec.row, name=rec.full_name))
         elif old_dn.lower() == dn.lower():

@@ -56,7 +56,7 @@ class Record:
     phone: str | None = None
     uid: str | None = None
     flags: list[Issue] = field(default_factory=list)
-    wanted: dict[str, list[bytes]] | None = None  # its entry's managed attributes, if built
+    sources: dict[str, list[bytes]] | None = None  # what a plan compares (source_attrs), if built
 
     @property
     def full_name(self) -> str:

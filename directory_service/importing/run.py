@@ -14,7 +14,7 @@ from ..entries import TreeIndex
 from ..store import Directory
 from .apply import ApplyInterrupted, ApplyResult, apply_plan
 from .normalise import DuplicateTracker, normalise_row
-from .plan import Plan, as_unit, existing_people, make_plan, tree_index, wanted_attrs
+from .plan import Plan, as_unit, existing_people, make_plan, source_attrs, tree_index
 from .readers import read_rows
 from .report import write_report
 from .rows import Issue, Record, SourceRow
@@ -113,11 +113,11 @@ def _start_worker(matcher: UnitMatcher, index: TreeIndex) -> None:
 
 
 def _normalise_in_worker(row: SourceRow) -> tuple[Record | None, list[Issue]]:
-    """Normalise a row and build its entry's attributes (the costly part of planning)."""
+    """Normalise a row and build the attribute values its plan compares."""
     assert _worker is not None
     record, issues = _normalise(row, _worker[0])
     if record is not None:
-        record.wanted = wanted_attrs(_worker[1], record)
+        record.sources = source_attrs(_worker[1], record)
     return record, issues
 
 

@@ -224,7 +224,7 @@ def test_worker_processes_give_the_same_outcome_as_one_process(
         (i.row, i.column, i.reason_en) for i in one.issues
     ]
     index = run.tree_index(import_directory)
-    assert [(r.row, r.full_name, r.mail, r.wanted) for r in many.records] == [
-        (r.row, r.full_name, r.mail, run.wanted_attrs(index, r)) for r in one.records
+    assert [(r.row, r.full_name, r.mail, r.sources) for r in many.records] == [
+        (r.row, r.full_name, r.mail, run.source_attrs(index, r)) for r in one.records
     ]
     assert [c.kind for c in many.plan.changes] == [c.kind for c in one.plan.changes]
