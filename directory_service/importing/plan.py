@@ -29,6 +29,17 @@ NAME_SOURCES = ("displayName", "sn", "givenName", "govdirMiddleName")
 UNIT_DERIVED = ("ou", "o", "st", "govdirUnitPath")
 UNIT_SOURCES = ("govdirUnitCode",)
 DERIVED = NAME_DERIVED + UNIT_DERIVED
+COMPARED = tuple(name for name in MANAGED if name not in DERIVED)
+_CANONICAL = {name.lower(): name for name in ("uid", *MANAGED)}
+_CANONICAL_NAMES = frozenset(_CANONICAL.values())
+_NONE: list[bytes] = []
+
+
+def _canonical(attrs: Attrs) -> Attrs:
+    """Return attrs with the managed attributes under the names MANAGED spells them."""
+    if _CANONICAL_NAMES.issuperset(attrs):
+        return attrs
+    return {_CANONICAL.get(k.lower(), k): v for k, v in attrs.items()}
 
 
 @dataclass
@@ -91,20 +102,17 @@ def _differences(old: Attrs, new: Attrs) -> Attrs:
 
     Values derived from the name (cn's folded and partly accented forms, govdirNameWord) or
     from the unit (ou, o, st, govdirUnitPath) are not read from the directory: they are
-    rewritten whenever what they derive from changes.
+    rewritten whenever what they derive from changes. ``old`` has canonical names (_canonical).
     """
-    keys = {k.lower(): k for k in old}
-    diff: Attrs = {}
-    for name in MANAGED:
-        if name in DERIVED:
-            continue
-        have = old.get(keys.get(name.lower(), name), [])
-        want = new.get(name, [])
-        if have != want:
-            diff[name] = want
-    for sources, derived in ((NAME_SOURCES, NAME_DERIVED), (UNIT_SOURCES, UNIT_DERIVED)):
-        if any(name in diff for name in sources):
-            diff.update((name, new.get(name, [])) for name in derived)
+    diff: Attrs = {
+        name: new.get(name, _NONE)
+        for name in COMPARED
+        if old.get(name, _NONE) != new.get(name, _NONE)
+    }
+    if diff:
+        for sources, derived in ((NAME_SOURCES, NAME_DERIVED), (UNIT_SOURCES, UNIT_DERIVED)):
+            if any(name in diff for name in sources):
+                diff.update((name, new.get(name, _NONE)) for name in derived)
     return diff
 
 
@@ -144,6 +152,7 @@ def make_plan(
     index = index or tree_index(directory)
     if existing is None:
         existing = existing_people(directory, target)
+    existing = [(dn, _canonical(attrs)) for dn, attrs in existing]
     by_mail: dict[str, tuple[str, Attrs]] = {}
     by_uid: dict[str, tuple[str, Attrs]] = {}
     for dn, attrs in existing:
