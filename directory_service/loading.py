@@ -45,16 +45,26 @@ def base_entries(base_dn: str, passwords: dict[str, str]) -> list[Entry]:
     return out
 
 
-def tree_entries(units: Iterable[Unit], index: TreeIndex) -> Iterator[Entry]:
-    """Yield the entry of every unit, parents first."""
+def units_with_people(units: list[Unit], index: TreeIndex, people: Iterable) -> Iterator[Entry]:
+    """Yield every unit's entry (parents first), each followed by its people.
+
+    slapadd numbers entries in the order it reads them, and slapd scans an index range in that
+    order. With the 17,000 units first, a mail client's filter whose candidates are a range (a
+    two-letter "*vo*", or a common word OR'ed with a unit's mailbox) read every unit before the
+    first person; with each unit's people right after it, the scan meets people at once.
+    """
+    placed: set[str] = set()
+    pending = iter(people)
+    person = next(pending, None)
     for unit in units:
         yield index.unit_entry(unit)
-
-
-def people_entries(units: list[Unit], index: TreeIndex, people: int, seed: int) -> Iterator[Entry]:
-    """Yield the entries of the synthetic demo staff."""
-    for person in generate_people(units, people, seed):
+        placed.add(unit.code)
+        while person is not None and person.unit_code in placed:
+            yield index.person_entry(person)
+            person = next(pending, None)
+    while person is not None:
         yield index.person_entry(person)
+        person = next(pending, None)
 
 
 # RFC 2849 SAFE-STRING: ASCII without NUL, LF or CR, not starting with space, ":" or "<", and
@@ -117,8 +127,7 @@ def directory_entries(
 
     def all_entries() -> Iterator[Entry]:
         yield from base
-        yield from tree_entries(units, index)
-        yield from people_entries(units, index, people, seed)
+        yield from units_with_people(units, index, generate_people(units, people, seed))
 
     return len(base) + len(units) + people, all_entries()
 

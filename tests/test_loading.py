@@ -35,6 +35,26 @@ def test_directory_ldif_round_trips_and_is_reproducible():
     assert b"".join(ldif_chunks(again)) == data
 
 
+def test_each_unit_is_followed_by_its_people_and_parents_come_first():
+    total, entries = directory_entries("dc=gov,dc=vn", {}, "2025", 5_000, 3)
+    dns = [dn for dn, _ in entries]
+    assert len(dns) == total == len(set(dns))
+    seen = set()
+    for dn in dns:
+        parent = dn.split(",", 1)[1] if "," in dn else ""
+        assert dn == "dc=gov,dc=vn" or parent in seen, dn
+        seen.add(dn)
+    # People are spread through the load order instead of coming after all 17,267 units.
+    kinds = ["p" if dn.startswith("uid=") else "u" for dn in dns]
+    assert kinds.index("p") < 200
+    assert "".join(kinds[:2000]).count("p") > 200
+    # A person comes right after their own unit or after another person of it.
+    for i, dn in enumerate(dns):
+        if kinds[i] == "p":
+            unit = dn.split(",", 1)[1]
+            assert dns[i - 1] == unit or dns[i - 1].split(",", 1)[1] == unit, dn
+
+
 def test_legacy_three_tier_tree_loads_into_slapd(tmp_path):
     from directory_service.admin_units import communes, districts, provinces
     from directory_service.instance import ConnectionSettings
