@@ -40,10 +40,6 @@ SUBSTR_SETTINGS = {
 
 IDL_EXP = 18
 
-# slapadd indexes an entry's attributes in this many threads (back-mdb's tool-threads): on
-# 2 cores, 2 threads loaded 100,000 people 30% faster than 1; 4 were no faster than 2.
-TOOL_THREADS = max(1, min(os.cpu_count() or 1, 4))
-
 # Per-identity size limits: the address book and ordinary officials get small ones
 # (anti-harvesting); the web tier pages over somewhat larger result sets.
 ADDRESSBOOK_SIZE_LIMIT = 100
@@ -181,7 +177,6 @@ def config_ldif(layout: SlapdLayout, root_pw_hash: str) -> str:
         "olcLogLevel: none",
         "olcSizeLimit: 500",
         "olcTimeLimit: 30",
-        f"olcToolThreads: {TOOL_THREADS}",
         *(f"{k}: {v}" for k, v in SUBSTR_SETTINGS.items()),
         *_tls(layout),
         "",
