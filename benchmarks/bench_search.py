@@ -213,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
                     pass
                 times.append(time.perf_counter() - t0)
             report(f"mail client filter: {mc.name}", times)
+            slowest = sorted(zip(times, typed, strict=True), reverse=True)[:3]
+            print("    slowest: " + ", ".join(f"{t!r} {s * 1000:.1f} ms" for s, t in slowest))
 
         prefix = prefix_with_some(directory, queries)
         run_ldclt(slapd.port, web, state.base_dn, queries[0], prefix)
