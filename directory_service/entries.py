@@ -150,8 +150,13 @@ class TreeIndex:
 
     def person_sources(self, person: Person) -> dict[str, list[bytes]]:
         """Return a person entry's attributes that its other values are derived from."""
-        attrs = {
-            "displayName": [nfc(person.full_name).encode()],
+        values = self._source_values(person, [nfc(person.full_name).encode()])
+        return {k: v for k, v in values.items() if v}
+
+    def _source_values(self, person: Person, display: list[bytes]) -> dict[str, list[bytes]]:
+        """Return the source attributes of a person entry, empty ones included."""
+        return {
+            "displayName": display,
             "sn": name_bytes(person.family or person.given),
             "givenName": name_bytes(person.given) if person.given else [],
             "govdirMiddleName": name_bytes(person.middle) if person.middle else [],
@@ -161,7 +166,6 @@ class TreeIndex:
             UNIT_RDN: self._unit_attrs(person.unit_code)[UNIT_RDN],
             "govdirStatus": _STATUS_BYTES.get(person.status) or [person.status.encode()],
         }
-        return {k: v for k, v in attrs.items() if v}
 
     def person_entry(self, person: Person) -> tuple[str, dict[str, list[bytes]]]:
         """Return the DN and attributes of a person entry."""
@@ -171,19 +175,11 @@ class TreeIndex:
             "objectClass": PERSON_CLASSES,
             "uid": [person.uid.encode()],
             "cn": cn,
-            "displayName": cn[:1],
-            "sn": name_bytes(person.family or person.given),
-            "givenName": name_bytes(person.given) if person.given else [],
-            "govdirMiddleName": name_bytes(person.middle) if person.middle else [],
-            "mail": _enc(person.mail),
-            "title": name_bytes(person.title) if person.title else [],
+            **self._source_values(person, cn[:1]),
             "ou": unit["ou"],
             "o": unit["o"],
             "st": unit["st"],
-            "telephoneNumber": _enc([person.phone or ""]),
-            UNIT_RDN: unit[UNIT_RDN],
             "govdirUnitPath": unit["govdirUnitPath"],
-            "govdirStatus": _STATUS_BYTES.get(person.status) or [person.status.encode()],
             "govdirNameWord": words,
         }
         return self.person_dn(person), {k: v for k, v in attrs.items() if v}

@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from . import LDIF_DIR
 from .entries import TreeIndex
-from .model import Unit
+from .model import Person, Unit
 from .slapd import Slapd, hash_password
 from .staff import generate_people
 from .tree import build_tree
@@ -45,7 +45,9 @@ def base_entries(base_dn: str, passwords: dict[str, str]) -> list[Entry]:
     return out
 
 
-def units_with_people(units: list[Unit], index: TreeIndex, people: Iterable) -> Iterator[Entry]:
+def units_with_people(
+    units: list[Unit], index: TreeIndex, people: Iterable[Person]
+) -> Iterator[Entry]:
     """Yield every unit's entry (parents first), each followed by its people.
 
     slapadd numbers entries in the order it reads them, and slapd scans an index range in that
@@ -62,9 +64,9 @@ def units_with_people(units: list[Unit], index: TreeIndex, people: Iterable) -> 
         while person is not None and person.unit_code in placed:
             yield index.person_entry(person)
             person = next(pending, None)
-    while person is not None:
+    if person is not None:  # people of units not in the tree: slapadd refuses them by name
         yield index.person_entry(person)
-        person = next(pending, None)
+        yield from map(index.person_entry, pending)
 
 
 # RFC 2849 SAFE-STRING: ASCII without NUL, LF or CR, not starting with space, ":" or "<", and

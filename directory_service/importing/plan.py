@@ -97,23 +97,34 @@ def _managed(attrs: Attrs) -> Attrs:
     return {k: v for k, v in attrs.items() if k in MANAGED}
 
 
+def _changed(old: Attrs, new: Attrs) -> Attrs:
+    """Return the compared (not derived) attributes whose values differ, with their new values.
+
+    ``old`` has canonical attribute names (see _canonical).
+    """
+    return {
+        name: new.get(name, _NONE)
+        for name in COMPARED
+        if old.get(name, _NONE) != new.get(name, _NONE)
+    }
+
+
+def _with_derived(diff: Attrs, new: Attrs) -> Attrs:
+    """Return diff plus the derived values of new whose sources are in diff."""
+    for sources, derived in ((NAME_SOURCES, NAME_DERIVED), (UNIT_SOURCES, UNIT_DERIVED)):
+        if any(name in diff for name in sources):
+            diff.update((name, new.get(name, _NONE)) for name in derived)
+    return diff
+
+
 def _differences(old: Attrs, new: Attrs) -> Attrs:
     """Return the managed attributes whose values (in order) differ, with their new values.
 
     Values derived from the name (cn's folded and partly accented forms, govdirNameWord) or
     from the unit (ou, o, st, govdirUnitPath) are not read from the directory: they are
-    rewritten whenever what they derive from changes. ``old`` has canonical names (_canonical).
+    rewritten whenever what they derive from changes.
     """
-    diff: Attrs = {
-        name: new.get(name, _NONE)
-        for name in COMPARED
-        if old.get(name, _NONE) != new.get(name, _NONE)
-    }
-    if diff:
-        for sources, derived in ((NAME_SOURCES, NAME_DERIVED), (UNIT_SOURCES, UNIT_DERIVED)):
-            if any(name in diff for name in sources):
-                diff.update((name, new.get(name, _NONE)) for name in derived)
-    return diff
+    return _with_derived(_changed(old, new), new)
 
 
 def existing_people(directory: Directory, target: str) -> list[tuple[str, Attrs]]:
@@ -197,9 +208,9 @@ def make_plan(
         # Most rows of a re-import are unchanged: compare the source values first, and build
         # the whole entry (cn forms, name words, unit values) only for a row that differs.
         sources = rec.sources if rec.sources is not None else source_attrs(index, rec)
-        diff = _differences(old, sources)
+        diff = _changed(old, sources)
         if diff:
-            diff = _differences(old, wanted_attrs(index, rec))
+            diff = _with_derived(diff, wanted_attrs(index, rec))
         if diff:
             modifies.append(Change("modify", dn, diff, rec.row, name=rec.full_name))
         elif old_dn.lower() == dn.lower():
