@@ -233,6 +233,11 @@ def normalise_row(
     return record, issues
 
 
+def person_key(record: Record) -> str:
+    """Return what tells two rows apart as people: the name's letters and tones, and the unit."""
+    return f"{accent_key(record.full_name)}\t{record.unit_code}"  # one string: 1M rows fit
+
+
 class DuplicateTracker:
     """Catch rows of one file that repeat an address or a person seen on an earlier row."""
 
@@ -240,8 +245,11 @@ class DuplicateTracker:
         self._mail: dict[str, int] = {}
         self._people: dict[str, int] = {}
 
-    def check(self, record: Record) -> list[Issue]:
-        """Return a record's duplicate issues, adding flags to it; remember it unless rejected."""
+    def check(self, record: Record, key: str | None = None) -> list[Issue]:
+        """Return a record's duplicate issues, adding flags to it; remember it unless rejected.
+
+        key is the record's person_key, when a worker process has computed it already.
+        """
         issues = []
         for address in record.mail:
             first = self._mail.get(address)
@@ -260,8 +268,7 @@ class DuplicateTracker:
             return issues
         # Every address here is new (a repeated one returned above), so a person seen before
         # under the same name and unit had other addresses: flag it, it may be the same person.
-        key = f"{accent_key(record.full_name)}\t{record.unit_code}"  # one string: 1M rows fit
-        first = self._people.setdefault(key, record.row)
+        first = self._people.setdefault(key or person_key(record), record.row)
         if first != record.row:
             flag = m.issue(
                 record.row, NAME, record.full_name, m.DUPLICATE_PERSON, m.SUGGEST_SAME_PERSON,

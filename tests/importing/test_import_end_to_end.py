@@ -194,6 +194,26 @@ def test_server_killed_during_apply_is_a_clear_stop_and_a_rerun_finishes(
     assert len(people_under(import_directory, "01-SXD")) == n
 
 
+def test_an_import_pauses_the_garbage_collector_and_restores_it(
+    empty_instance, import_directory, tmp_path, monkeypatch
+):
+    import gc
+
+    import directory_service.importing.run as run
+
+    path = tmp_path / "few.csv"
+    big_csv(path, 20)
+    seen = []
+    plan = run.make_plan
+    monkeypatch.setattr(run, "make_plan", lambda *a: seen.append(gc.isenabled()) or plan(*a))
+    assert gc.isenabled()
+    run_import(import_directory, path, "01", dry_run=True)
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(run.UnknownTargetError):
+        run_import(import_directory, path, "NO-SUCH-UNIT", dry_run=True)
+    assert gc.isenabled()
+
+
 def test_worker_processes_give_the_same_outcome_as_one_process(
     empty_instance, import_directory, tmp_path, monkeypatch
 ):
@@ -206,6 +226,9 @@ def test_worker_processes_give_the_same_outcome_as_one_process(
         w.writerow([1501, "Trần Văn Lỗi", "Chuyên viên", "Phòng không tồn tại", "loi@hanoi.gov.vn"])
         w.writerow([1502, "Lê Thị Trùng", "Chuyên viên", "Sở Y tế", "cv7.syt@hanoi.gov.vn"])
         w.writerow([1503, "Ngô 123", "Chuyên viên", "Sở Y tế", "ngo@hanoi.gov.vn"])
+        # The same person twice, with two addresses: the second row is kept and flagged.
+        w.writerow([1504, "Phạm Thị Hai", "Chuyên viên", "Sở Y tế", "hai1@hanoi.gov.vn"])
+        w.writerow([1505, "PHẠM THỊ HAI", "Chuyên viên", "Sở Y tế", "hai2@hanoi.gov.vn"])
 
     pool = run.normalising_pool
 
@@ -219,7 +242,8 @@ def test_worker_processes_give_the_same_outcome_as_one_process(
 
     one, many = outcome(False), outcome(True)
     assert (many.rows, many.valid, many.rejected) == (one.rows, one.valid, one.rejected) == (
-        1503, 1500, 3)  # fmt: skip
+        1505, 1502, 3)  # fmt: skip
+    assert many.flagged == one.flagged >= 1
     assert [(i.row, i.column, i.reason_en) for i in many.issues] == [
         (i.row, i.column, i.reason_en) for i in one.issues
     ]
@@ -227,4 +251,8 @@ def test_worker_processes_give_the_same_outcome_as_one_process(
     assert [(r.row, r.full_name, r.mail, r.sources) for r in many.records] == [
         (r.row, r.full_name, r.mail, run.source_attrs(index, r)) for r in one.records
     ]
+    assert [[f.reason_en for f in r.flags] for r in many.records] == [
+        [f.reason_en for f in r.flags] for r in one.records
+    ]
+    assert any("same name" in f.reason_en.lower() for f in many.records[-1].flags)
     assert [c.kind for c in many.plan.changes] == [c.kind for c in one.plan.changes]
