@@ -3,7 +3,9 @@
     python benchmarks/bench_import.py [--data-dir DIR] [--people N] [--reimport M]
 
 Uses the instance in DIR (as bench_search.py builds it: 1,000,000 people), and:
-1. writes N new people as an agency CSV for one unit and the same N as LDIF for another unit;
+1. picks three units of Hồ Chí Minh City that no earlier run imported into (so a rerun on the
+   same instance adds people rather than matching the namesakes an earlier run left), writes
+   N new people as an agency CSV for one and the same N as LDIF for another;
 2. times `ldapadd -f` on the LDIF (one durable commit per entry) and `govdir import` on the CSV
    (read, normalise, plan, apply in transactions of 100), printing both rates and the ratio;
 3. imports an M-row list, changes 1% of its rows, and times the re-import.
@@ -14,12 +16,15 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import re
 import secrets
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import ldap.filter
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -48,6 +53,28 @@ def person(i: int, tag: str) -> tuple[str, str, str, str]:
     return FAMILY[i // 10 % 10], middle, GIVEN[i % 10], f"b{tag}{i}@tphcm.gov.vn"
 
 
+def fresh_units(directory: Directory, parent: str, n: int) -> list[str]:
+    """Return the codes of n units under parent holding none of this benchmark's people."""
+    units = directory.units()
+    found = []
+    for code in sorted(c for c, u in units.items() if parent in u.path and c != parent):
+        if not unit_has_bench_people(directory, code):
+            found.append(code)
+            if len(found) == n:
+                return found
+    raise SystemExit(f"no {n} units under {parent} without benchmark people: rebuild {parent}")
+
+
+BENCH_MAIL = re.compile(rb"^b[0-9a-f]{6}[lgr]\d+@tphcm\.gov\.vn$")  # see person()
+
+
+def unit_has_bench_people(directory: Directory, code: str) -> bool:
+    """Return whether an earlier run imported people into the unit (see BENCH_MAIL)."""
+    filt = ldap.filter.filter_format("(&(govdirUnitCode=%s)(mail=b*@tphcm.gov.vn))", [code])
+    entries, _ = directory.search(filt, ["mail"])
+    return any(BENCH_MAIL.match(m) for _, attrs in entries for m in attrs.get("mail", []))
+
+
 def write_csv(path: Path, n: int, tag: str, unit: str, title: str = "Chuyên viên") -> None:
     """Write an agency list of n people in a unit."""
     with open(path, "w", newline="", encoding="utf-8") as f:
@@ -73,18 +100,25 @@ def main(argv: list[str] | None = None) -> int:
                                    state.base_dn)  # fmt: skip
         directory = Directory(admin)
         units = directory.units()
-        print(f"instance: {args.data_dir}; people to add: {args.people:,}")
+        ldapadd_unit, import_unit, reimport_unit = fresh_units(directory, "79", 3)
+        print(
+            f"instance: {args.data_dir}; people to add: {args.people:,}; units "
+            f"{ldapadd_unit} (ldapadd), {import_unit} (import), {reimport_unit} (re-import)"
+        )
         tag = secrets.token_hex(3)
 
         # ldapadd on the LDIF of the same kind of people, into another unit.
         records = []
         for i in range(args.people):
             family, middle, given, mail = person(i, tag + "l")
-            records.append(Record(i + 2, family, middle, given, "Chuyên viên", "79-SXD", [mail]))
-        plan = make_plan(directory, "79-SXD", records)
+            records.append(
+                Record(i + 2, family, middle, given, "Chuyên viên", ldapadd_unit, [mail])
+            )
+        plan = make_plan(directory, ldapadd_unit, records)
         ldif_path = tmp / "people.ldif"
+        adds = [(c.dn, c.attrs) for c in plan.changes if c.kind == "add"]
         with open(ldif_path, "wb") as f:
-            for chunk in ldif_chunks((c.dn, c.attrs) for c in plan.changes if c.kind == "add"):
+            for chunk in ldif_chunks(adds):
                 f.write(chunk)
         t0 = time.perf_counter()
         subprocess.run(
@@ -93,12 +127,13 @@ def main(argv: list[str] | None = None) -> int:
             check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
         ldapadd_s = time.perf_counter() - t0
-        print(f"ldapadd -f:            {args.people / ldapadd_s:8,.0f} adds/s ({ldapadd_s:.1f} s)")
+        print(f"ldapadd -f:            {len(adds) / ldapadd_s:8,.0f} adds/s "
+              f"({len(adds):,} in {ldapadd_s:.1f} s)")  # fmt: skip
 
         csv_path = tmp / "people.csv"
-        write_csv(csv_path, args.people, tag + "g", units["79-SYT"].name)
+        write_csv(csv_path, args.people, tag + "g", units[import_unit].name)
         t0 = time.perf_counter()
-        outcome = run_import(directory, csv_path, "79", writer=directory.connection(),
+        outcome = run_import(directory, csv_path, import_unit, writer=directory.connection(),
                              dry_run=False)  # fmt: skip
         import_s = time.perf_counter() - t0
         added = outcome.result.applied.get("add", 0)
@@ -106,12 +141,14 @@ def main(argv: list[str] | None = None) -> int:
             f"govdir import (all):   {added / import_s:8,.0f} adds/s ({import_s:.1f} s, "
             f"{outcome.result.commits:,} commits, {len(outcome.result.failures)} refused)"
         )
-        print(f"ratio govdir import / ldapadd: {ldapadd_s / import_s:.2f}x")
+        if not adds or not added:
+            raise SystemExit("nothing was added: the units already held these people")
+        print(f"ratio govdir import / ldapadd: {added / import_s / (len(adds) / ldapadd_s):.2f}x")
 
         # A big agency list, re-imported with 1% of its rows changed.
         big = tmp / "big.csv"
-        write_csv(big, args.reimport, tag + "r", units["79-SNV"].name)
-        run_import(directory, big, "79-SNV", writer=directory.connection(), dry_run=False)
+        write_csv(big, args.reimport, tag + "r", units[reimport_unit].name)
+        run_import(directory, big, reimport_unit, writer=directory.connection(), dry_run=False)
         rows = list(csv.reader(open(big, encoding="utf-8")))
         rng = random.Random(3)
         for i in rng.sample(range(1, len(rows)), max(1, args.reimport // 100)):
@@ -119,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         with open(big, "w", newline="", encoding="utf-8") as f:
             csv.writer(f).writerows(rows)
         t0 = time.perf_counter()
-        outcome = run_import(directory, big, "79-SNV", writer=directory.connection(),
+        outcome = run_import(directory, big, reimport_unit, writer=directory.connection(),
                              dry_run=False)  # fmt: skip
         re_s = time.perf_counter() - t0
         print(
