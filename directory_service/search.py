@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import ldap.filter
 
-from .store import PERSON_ATTRS, Directory, PersonInfo, person_from_entry
+from .store import PERSON_ATTRS, Directory, PersonInfo, person_from_entry, person_order_fields
 from .text import clean, fold_key, sort_key_parts
 
 MAX_QUERY_CHARS = 200
@@ -139,7 +139,11 @@ def people_filter(
 
 def rank(person: PersonInfo, words: list[str], accented: list[str]) -> tuple[int, int]:
     """Return (match rank, diacritic rank) of a person for a query, lower is better."""
-    tokens = fold_key(person.name).split()
+    return _rank(person.name, person.title, words, accented)
+
+
+def _rank(name: str, title: str, words: list[str], accented: list[str]) -> tuple[int, int]:
+    tokens = fold_key(name).split()
     if words == tokens:
         level = EXACT
     else:
@@ -148,11 +152,10 @@ def rank(person: PersonInfo, words: list[str], accented: list[str]) -> tuple[int
         for w in words:
             hit = next((t for t in remaining if t.startswith(w)), None)
             if hit is None:
-                title = fold_key(person.title)
-                level = TITLE if title.startswith(" ".join(words)) else PARTIAL
+                level = TITLE if fold_key(title).startswith(" ".join(words)) else PARTIAL
                 break
             remaining.remove(hit)
-    name_words = clean(person.name).lower().split()
+    name_words = clean(name).lower().split()
     exact_accents = sum(1 for w in accented if w in name_words)
     return level, -exact_accents
 
@@ -197,11 +200,14 @@ def search_people(
         entries, truncated = directory.search(
             people_filter(rest, unit_code, units, in_units), PERSON_ATTRS, limit=CANDIDATE_LIMIT
         )
-    people = [person_from_entry(dn, attrs) for dn, attrs in entries]
-    people.sort(
-        key=lambda p: (*rank(p, words, accented), sort_key_parts(p.family, p.middle, p.given))
-    )
+    # Ranked and sorted on the few values that decide the order; only the page shown is built.
+    entries.sort(key=lambda entry: _order(entry[1], words, accented))
     start = (max(page, 1) - 1) * per_page
-    return SearchPage(
-        query, people[start : start + per_page], page, per_page, len(people), truncated
-    )
+    people = [person_from_entry(dn, attrs) for dn, attrs in entries[start : start + per_page]]
+    return SearchPage(query, people, page, per_page, len(entries), truncated)
+
+
+def _order(attrs: dict[str, list[bytes]], words: list[str], accented: list[str]) -> tuple:
+    """Return the sort key of a candidate entry: match rank, diacritic rank, Vietnamese order."""
+    name, title, family, middle, given = person_order_fields(attrs)
+    return (*_rank(name, title, words, accented), sort_key_parts(family, middle, given))

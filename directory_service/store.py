@@ -74,16 +74,28 @@ def _all(attrs: dict[str, list[bytes]], name: str) -> list[str]:
     return [v.decode() for v in attrs.get(name, [])]
 
 
+def person_order_fields(attrs: dict[str, list[bytes]]) -> tuple[str, str, str, str, str]:
+    """Return what people are ranked and sorted by: name as shown, title, family, middle, given."""
+    return (
+        _first(attrs, "displayName") or _first(attrs, "cn"),
+        _first(attrs, "title"),
+        _first(attrs, "sn"),
+        _first(attrs, "govdirMiddleName"),
+        _first(attrs, "givenName"),
+    )
+
+
 def person_from_entry(dn: str, attrs: dict[str, list[bytes]]) -> PersonInfo:
     """Return the PersonInfo of an LDAP person entry."""
+    name, title, family, middle, given = person_order_fields(attrs)
     return PersonInfo(
         uid=_first(attrs, "uid"),
         dn=dn,
-        name=_first(attrs, "displayName") or _first(attrs, "cn"),
-        family=_first(attrs, "sn"),
-        middle=_first(attrs, "govdirMiddleName"),
-        given=_first(attrs, "givenName"),
-        title=_first(attrs, "title"),
+        name=name,
+        family=family,
+        middle=middle,
+        given=given,
+        title=title,
         mail=_all(attrs, "mail"),
         phone=_first(attrs, "telephoneNumber") or None,
         unit_code=_first(attrs, UNIT_RDN),
