@@ -130,7 +130,7 @@ def _differences(old: Attrs, new: Attrs) -> Attrs:
 def existing_people(directory: Directory, target: str) -> list[tuple[str, Attrs]]:
     """Return the person entries under the target unit, with every attribute a plan compares."""
     filt = ldap.filter.filter_format("(&(objectClass=govdirPerson)(govdirUnitPath=%s))", [target])
-    attrs = [a for a in dict.fromkeys(["uid", *MANAGED]) if a not in DERIVED]
+    attrs = ["uid", *COMPARED]
     entries, _ = directory.search(filt, attrs, limit=10_000_000)
     return entries
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ import time
 import openpyxl
 import pytest
 
+import directory_service.importing.run as run
 from directory_service.importing.plan import make_plan
 from directory_service.importing.run import run_import
 
@@ -197,10 +199,6 @@ def test_server_killed_during_apply_is_a_clear_stop_and_a_rerun_finishes(
 def test_an_import_pauses_the_garbage_collector_and_restores_it(
     empty_instance, import_directory, tmp_path, monkeypatch
 ):
-    import gc
-
-    import directory_service.importing.run as run
-
     path = tmp_path / "few.csv"
     big_csv(path, 20)
     seen = []
@@ -218,10 +216,6 @@ def test_an_import_leaves_no_reference_cycles(
     empty_instance, import_directory, tmp_path, monkeypatch
 ):
     """The collector is paused during an import because nothing it makes is cyclic: keep it so."""
-    import gc
-
-    import directory_service.importing.run as run
-
     xlsx, big = tmp_path / "stp.xlsx", tmp_path / "big.csv"
     agency_workbook(xlsx)  # rejected, flagged and repaired rows
     big_csv(big, 1500)
@@ -242,8 +236,6 @@ def test_an_import_leaves_no_reference_cycles(
 def test_worker_processes_give_the_same_outcome_as_one_process(
     empty_instance, import_directory, tmp_path, monkeypatch
 ):
-    import directory_service.importing.run as run
-
     path = tmp_path / "mixed.csv"
     big_csv(path, 1500)
     with open(path, "a", newline="", encoding="utf-8") as f:
