@@ -93,12 +93,13 @@ def small_book(tmp_path_factory):
     slapd.start()
     try:
         small = (state, slapd, data_dir)
+        for uid, *name, mail in NAMESAKES:
+            add_person(small, Person(uid, *name, UNIT, mail=[mail]))
+        # Added last, so he comes after his namesakes: on Evolution's second page.
         family, middle, given = KNOWN_NAME.split()
         dn = add_person(
             small, Person("ptestannv01", family, middle, given, UNIT, mail=[KNOWN_MAIL])
         )
-        for uid, *name, mail in NAMESAKES:
-            add_person(small, Person(uid, *name, UNIT, mail=[mail]))
         yield small, dn
     finally:
         slapd.stop()
@@ -253,7 +254,9 @@ SCAN_CASES = [(c, t) for c in CLIENTS for t in c.index_inputs]
 @pytest.mark.parametrize(
     ("client", "typed"), SCAN_CASES, ids=[f"{c.name}-{t}" for c, t in SCAN_CASES]
 )
-def test_client_filters_are_answered_from_indexes(instance, scan_probe, client, typed):
+def test_client_filters_are_answered_from_indexes(
+    instance, known_person, scan_probe, client, typed
+):
     state, _, _ = instance
     base = "" if client.empty_base else state.base_dn
     assert probe_search(scan_probe, base, client.filter(typed))
