@@ -27,6 +27,7 @@ from directory_service.importing.rows import (
     SourceRow,
 )
 from directory_service.text import clean
+from directory_service.unit_lists import unquote
 
 # A source row as a reader yields it: its 1-based number in the file and its cells, or the Issue
 # that says why it could not be read at all.
@@ -90,12 +91,14 @@ class Table:
 
 
 def cell_cleaner(font: str | None) -> Callable[[str], str]:
-    """Return the function applied to every cell: legacy-font conversion, NFC, whitespace."""
+    """Return the function applied to every cell: export quote, legacy font, NFC, whitespace."""
     to_unicode = converter(font)
 
     def clean_cell(text: str) -> str:
         if not text:
             return ""
+        if text[0] == "'":  # "'-ba@...": our CSV/XLSX export guards it against formulas
+            text = unquote(text)
         if text.isascii():  # most cells: nothing to convert or normalise
             return " ".join(text.split())
         return clean(to_unicode(text))

@@ -37,7 +37,7 @@ def govdir(instance, *args: str) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
-def agency_workbook(path):
+def agency_workbook(path, extra=()):
     """Write a list the way a provincial department sends it: titles, messy rows, a footer."""
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -55,6 +55,8 @@ def agency_workbook(path):
     ws.append([5, "Trần Văn Bình", "Chuyên viên", "Phòng không tồn tại", "binhtv.stp@hanoi.gov.vn"])
     ws.append([6, "Hoàng Văn Nam", "Chuyên viên", "Sở Tư pháp", "nhunglth.stp@hanoi.gov.vn"])
     ws.append([7, "Vũ Thị Lan", "Chuyên viên", "Sở Tư pháp", "không có"])
+    for values in extra:
+        ws.append(values)
     ws.append(["", "Tổng cộng: 7 người"])
     ws.append([])
     ws.append(["", "", "", "GIÁM ĐỐC"])
@@ -151,10 +153,26 @@ def test_kill_9_during_apply_then_rerun_converges(empty_instance, import_directo
     assert make_plan(import_directory, "01", outcome.records).is_empty
 
 
+# Values a spreadsheet would take for formulas: the export puts a quote before them.
+FORMULA_LIKE = [
+    [8, "Bùi Văn Ba", "- Phó phòng", "Sở Tư pháp", "-ba@hanoi.gov.vn"],
+    [9, "Ngô Thị Tư", "+ Chuyên viên", "Sở Tư pháp", "+tu.stp@hanoi.gov.vn"],
+    [10, "Đinh Văn Năm", "@ Văn thư", "Sở Tư pháp", "=nam.stp@hanoi.gov.vn"],
+]
+
+
 @pytest.mark.parametrize("suffix", ["csv", "xlsx", "ldif"])
-def test_export_then_import_plans_nothing(empty_instance, tmp_path, suffix):
-    agency_workbook(tmp_path / "stp.xlsx")
+def test_export_then_import_plans_nothing(empty_instance, import_directory, tmp_path, suffix):
+    agency_workbook(tmp_path / "stp.xlsx", extra=FORMULA_LIKE)
+    wb = openpyxl.load_workbook(tmp_path / "stp.xlsx")
+    for row in wb.active.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text, as an agency would type it with a leading quote
+    wb.save(tmp_path / "stp.xlsx")
     govdir(empty_instance, "import", str(tmp_path / "stp.xlsx"), "--unit", "01")
+    stored = {mail for mail, _ in people_under(import_directory, "01-STP")}
+    assert {"-ba@hanoi.gov.vn", "+tu.stp@hanoi.gov.vn", "=nam.stp@hanoi.gov.vn"} <= stored
     out = tmp_path / f"01-STP.{suffix}"
     exported = govdir(empty_instance, "export", "--unit", "01-STP", "--output", str(out))
     assert exported.returncode == 0 and out.stat().st_size > 0, exported.stderr

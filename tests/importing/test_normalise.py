@@ -260,6 +260,13 @@ def test_certain_typos_are_fixed_and_flagged(hanoi, cell, fixed, fix):
     assert (issue.row, issue.value, issue.suggestion, issue.rejected) == (8, cell, fixed, False)
 
 
+@pytest.mark.parametrize("cell", ["'-ba@hanoi.gov.vn", "'-ba@hanoi.gov.vn'", "`-ba@hanoi.gov.vn"])
+def test_a_quote_before_an_address_is_not_part_of_it(cell):
+    assert [c.address for c in split_cell(cell)] == ["-ba@hanoi.gov.vn"]
+    assert [c.address for c in split_cell(f"an@hanoi.gov.vn; {cell}")][1] == "-ba@hanoi.gov.vn"
+    assert [c.address for c in split_cell("o'neil@hanoi.gov.vn")] == ["o'neil@hanoi.gov.vn"]
+
+
 def test_comma_between_two_addresses_is_not_a_typo():
     found = [c.address for c in split_cell("an@hanoi.gov.vn,vnbinh@hanoi.gov.vn")]
     assert found == ["an@hanoi.gov.vn", "vnbinh@hanoi.gov.vn"]

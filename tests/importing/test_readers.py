@@ -377,6 +377,20 @@ def test_a_legacy_font_section_heading_names_the_unit_in_unicode(tmp_path):
     assert (flag.row, flag.column, flag.value) == (3, UNIT, to_legacy("I. Văn phòng Sở", "tcvn3"))
 
 
+def test_the_export_quote_before_a_formula_character_is_not_read_as_data(tmp_path):
+    rows = [
+        HEADER,
+        ["1", "Nguyễn Văn An", "'- Phó phòng", "'=Sở Nội vụ", "'-an@angiang.gov.vn", "'+84 912"],
+        ["2", "Trần Thị Bình", "'Chuyên viên", "'@", "'@b.vn"],
+    ]
+    _, read = _read_all(_write(tmp_path, "q.csv", csv_text(rows).encode()))
+    values = [[r.values[c] for c in (TITLE, UNIT, MAIL, PHONE)] for r in read]
+    assert values == [
+        ["- Phó phòng", "=Sở Nội vụ", "-an@angiang.gov.vn", "+84 912"],
+        ["'Chuyên viên", "@", "@b.vn", ""],  # a quote before anything else is the file's own
+    ]
+
+
 def test_forced_encoding(tmp_path):
     ascii_header = ["STT", "Ho va ten", "Chuc vu", "Email"]
     rows = [
