@@ -79,7 +79,7 @@ def cmd_import_offline(args: argparse.Namespace) -> int:
         outcome = run_offline_import(
             slapd, args.file, args.unit, dry_run=args.dry_run, encoding=args.encoding,
             report=args.report, ldif_out=args.ldif_out, check=args.check,
-            progress=bar.update if bar else None,
+            create_units=args.create_units, progress=bar.update if bar else None,
         )  # fmt: skip
     except (ImportFormatError, UnknownTargetError, OfflineImportError) as e:
         print(f"govdir import: {e}", file=sys.stderr)
@@ -94,11 +94,23 @@ def cmd_import_offline(args: argparse.Namespace) -> int:
         print(f"Report: {args.report} ({len(outcome.issues):,} lines)")
     if args.ldif_out:
         print(f"LDIF: {args.ldif_out}")
+    _print_new_units(args, outcome.new_units)
     if args.dry_run:
         print(f"Dry run: {outcome.added:,} people would be added; nothing was changed.")
     else:
         print(f"Added {outcome.added:,} people to unit {args.unit} with slapadd.")
     return 0
+
+
+def _print_new_units(args: argparse.Namespace, units: list[tuple[int | None, str, str]]) -> None:
+    """Print how many units the import creates and the first ones (row, code, name)."""
+    if not units and not args.create_units:
+        return
+    print(f"New units under {args.unit}: {len(units):,}")
+    for row, code, name in units[: args.show]:
+        print(f"  unit    row {row or '-':>6}  {code}  {name}")
+    if len(units) > args.show:
+        print(f"  ... and {len(units) - args.show:,} more")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -121,7 +133,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         outcome = run_import(
             directory, args.file, args.unit, writer=directory.connection(),
             dry_run=args.dry_run, encoding=args.encoding, retire=args.retire,
-            report=args.report, progress=bar.update if bar else None,
+            create_units=args.create_units, report=args.report,
+            progress=bar.update if bar else None,
         )  # fmt: skip
     except (ImportFormatError, UnknownTargetError) as e:
         print(f"govdir import: {e}", file=sys.stderr)
@@ -133,13 +146,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(f"Read {outcome.rows:,} rows ({outcome.kind}, {outcome.encoding}): "
           f"{len(outcome.records):,} valid, {outcome.rejected:,} rejected, "
           f"{outcome.flagged:,} flagged")  # fmt: skip
+    units = [c for c in plan.changes if c.kind == "unit"]
+    _print_new_units(args, [(c.row, c.attrs["govdirUnitCode"][0].decode(), c.name) for c in units])
+    people = [c for c in plan.changes if c.kind != "unit"]
     counts = ", ".join(f"{plan.count(k):,} {k}" for k in ("add", "modify", "move", "retire"))
     print(f"Plan for unit {args.unit}: {counts}; {plan.unchanged:,} unchanged")
-    for change in plan.changes[: args.show]:
+    for change in people[: args.show]:
         target = f" -> {change.new_dn}" if change.new_dn else ""
         print(f"  {change.kind:7s} row {change.row or '-':>6}  {change.name}  {change.dn}{target}")
-    if len(plan.changes) > args.show:
-        print(f"  ... and {len(plan.changes) - args.show:,} more")
+    if len(people) > args.show:
+        print(f"  ... and {len(people) - args.show:,} more")
     if args.report:
         print(f"Report: {args.report} ({len(outcome.issues):,} lines)")
     if args.dry_run:
@@ -232,6 +248,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--retire", action="store_true",
                      help="mark people of the unit missing from the list as left")  # fmt: skip
     imp.add_argument("--show", type=int, default=20, help="changes to print (20)")
+    imp.add_argument(
+        "--create-units",
+        action="store_true",
+        help="create a unit the list names that matches none under --unit (by default such a"
+        " row is an error with the closest units suggested); it goes directly under --unit, or"
+        " under the known unit the row's section heading names, with a code made from its"
+        " parent's and its name's initials. Works with --offline too (slapadd then loads each"
+        " new unit before its people)",
+    )
     imp.add_argument(
         "--offline",
         action="store_true",

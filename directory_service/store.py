@@ -222,6 +222,11 @@ class Directory:
                 self._units_at = time.monotonic()
             return self._units
 
+    def forget_units(self) -> None:
+        """Drop the cached unit list, so the next call reads it again (after units were added)."""
+        with self._lock:
+            self._units = None
+
     def unit_name_words(self) -> dict[str, tuple[str, ...]]:
         """Return every unit's folded name words by code (for matching unit names in queries)."""
         units = self.units()

@@ -1,4 +1,4 @@
-"""Apply a plan online: moves one by one, other writes in LDAP transactions of many entries."""
+"""Apply a plan online: new units and moves one by one, other writes in LDAP transactions."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ class ApplyInterrupted(RuntimeError):
 
 
 def _modlist(change: Change) -> list:
-    if change.kind == "add":
+    if change.kind in ("add", "unit"):
         return ldap.modlist.addModlist(change.attrs)
     return [(ldap.MOD_REPLACE, k, v or None) for k, v in change.attrs.items()]
 
@@ -54,7 +54,7 @@ def _one(conn, change: Change) -> None:
         rdn = ldap.dn.explode_dn(change.new_dn)[0]
         superior = change.new_dn.split(",", 1)[1]
         conn.rename_s(change.dn, rdn, superior, delold=1)
-    elif change.kind == "add":
+    elif change.kind in ("add", "unit"):
         conn.add_s(change.dn, _modlist(change))
     else:
         conn.modify_s(change.dn, _modlist(change))
@@ -86,8 +86,11 @@ def apply_plan(
             if progress:
                 progress(1)
 
+    # New units first, one by one: the people moved or added into them need them in place.
+    units = [c for c in plan.changes if c.kind == "unit"]
     moves = [c for c in plan.changes if c.kind == "move"]
-    others = [c for c in plan.changes if c.kind != "move"]
+    others = [c for c in plan.changes if c.kind not in ("unit", "move")]
+    individually(units)
     individually(moves)
     if not transactions:
         individually(others)

@@ -26,6 +26,10 @@ UNIT_OUTSIDE = "unit-outside"
 UNIT_OLD_NAME = "unit-old-name"
 DUPLICATE_MAIL = "duplicate-mail"
 DUPLICATE_PERSON = "duplicate-person"
+MAIL_ELSEWHERE = "mail-elsewhere"
+MAIL_ELSEWHERE_UNIT = "mail-elsewhere-unit"
+RENAMED = "renamed"
+UNIT_NEW = "unit-new"
 
 # key -> (Vietnamese, English); {fields} are filled in by issue().
 REASONS: dict[str, tuple[str, str]] = {
@@ -104,6 +108,24 @@ REASONS: dict[str, tuple[str, str]] = {
         "Trùng họ tên và đơn vị với dòng {first} nhưng khác địa chỉ thư điện tử",
         "Same name and unit as row {first} but a different email address",
     ),
+    MAIL_ELSEWHERE: (
+        "Địa chỉ thư điện tử đã thuộc về {holder} ({unit}), ngoài {target}; dòng không được nhập",
+        "The email address already belongs to {holder} ({unit}), outside {target};"
+        " the row was not imported",
+    ),
+    MAIL_ELSEWHERE_UNIT: (
+        "Địa chỉ thư điện tử đã thuộc về một người ở {unit}, ngoài {target}; dòng không được nhập",
+        "The email address already belongs to someone in {unit}, outside {target};"
+        " the row was not imported",
+    ),
+    RENAMED: (
+        "Địa chỉ {mail} đang là của {old}: họ tên sẽ được đổi thành {new}",
+        "The address {mail} belongs to {old}: the name will be changed to {new}",
+    ),
+    UNIT_NEW: (
+        "Đơn vị chưa có, sẽ được tạo mới: {code} thuộc {parent}",
+        "No such unit yet; it will be created: {code} under {parent}",
+    ),
 }
 
 SUGGEST_NAME_MISSING = "Điền họ và tên đầy đủ / Fill in the full name"
@@ -138,6 +160,15 @@ SUGGEST_DUPLICATE = (
 SUGGEST_SAME_PERSON = (
     "Kiểm tra có phải cùng một người không / Check whether this is the same person"
 )
+SUGGEST_RENAMED = (
+    "Kiểm tra đúng là người này đổi tên; nếu là người khác, sửa địa chỉ thư điện tử"
+    " / Check that this person did change name; if it is someone else, correct the address"
+)
+SUGGEST_MAIL_ELSEWHERE = "Sửa địa chỉ thư điện tử / Correct the email address"
+SUGGEST_NEW_UNIT = (
+    "Kiểm tra tên đơn vị mới; nếu là đơn vị có sẵn, ghi đúng tên hoặc mã"
+    " / Check the new unit's name; if an existing unit is meant, give its name or code"
+)
 ALSO = "cũng có thể là / could also be"
 
 
@@ -158,6 +189,24 @@ def issue(
 def legacy_font_issue(row: int, column: str, value: str, font: str, converted: str) -> Issue:
     """Return the flag for a cell read as TCVN3 or VNI text: its original value and the reading."""
     return issue(row, column, value, LEGACY_FONT, converted, False, font=font.upper())
+
+
+def elsewhere_suggestion(common: str | None) -> str:
+    """Return the advice for an address held outside the target: import higher up, or fix it."""
+    if common is None:
+        return SUGGEST_MAIL_ELSEWHERE
+    return (
+        f"Nhập danh sách vào đơn vị cấp trên chung {common} để người này được chuyển sang,"
+        f" hoặc sửa địa chỉ / Import the list into the common parent unit {common} so the"
+        " person is moved, or correct the address"
+    )
+
+
+def new_unit_suggestion(listed: str) -> str:
+    """Return the advice for a unit the import creates, naming the closest existing ones."""
+    if not listed:
+        return SUGGEST_NEW_UNIT
+    return f"{SUGGEST_NEW_UNIT}: {listed}"
 
 
 def personal_suggestion(domain: str | None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..model import Unit
 from ..text import clean, split_name
 from . import addresses
 from . import messages as m
@@ -32,7 +33,7 @@ from .rows import (
     SourceRow,
 )
 from .unit_keys import accent_key
-from .unit_match import AMBIGUOUS, OUTSIDE, UnitMatcher
+from .unit_match import AMBIGUOUS, OUTSIDE, UNKNOWN, UnitMatcher
 
 MAX_NAME_LENGTH = 80
 MAX_NAME_WORDS = 8
@@ -220,8 +221,11 @@ def _unit_source(row: SourceRow, section_unit: str | None) -> tuple[str, str] | 
 
 def _unit(
     row: SourceRow, matcher: UnitMatcher, section_unit: str | None
-) -> tuple[str | None, list[Issue]]:
-    """Return the code of the row's unit (the target when none is given) and its issues."""
+) -> tuple[str | Unit | None, list[Issue]]:
+    """Return the code of the row's unit (the target when none is given) and its issues.
+
+    A unit to create (matcher.create) comes back as a Unit, for normalise_row to add.
+    """
     source = _unit_source(row, section_unit)
     if source is None:
         return matcher.target.code, []
@@ -236,6 +240,8 @@ def _unit(
         suggestion = now + (f" ({m.ALSO} {listed})" if listed else "")
         flag = m.issue(row.number, column, result.text, m.UNIT_OLD_NAME, suggestion, False, now=now)
         return result.code, [flag]
+    if result.how == UNKNOWN and matcher.create and column == UNIT:
+        return _new_unit(row, matcher, result.text, section_unit, listed)
     if result.how == AMBIGUOUS:
         key = m.UNIT_AMBIGUOUS
     elif result.how == OUTSIDE:
@@ -246,18 +252,48 @@ def _unit(
     return None, [m.issue(row.number, column, result.text, key, suggestion, target=target)]
 
 
+def _new_unit(
+    row: SourceRow, matcher: UnitMatcher, text: str, section_unit: str | None, listed: str
+) -> tuple[Unit, list[Issue]]:
+    """Return the new unit for the unknown one a row names, and the flag saying so.
+
+    It goes under the unit the row's section heading names when the row has a unit cell of its
+    own and the heading is a known unit ("II. SỞ TƯ PHÁP" above "Phòng Hành chính"), otherwise
+    directly under the target.
+    """
+    parent = matcher.target.code
+    if section_unit and clean_cell(row.values.get(UNIT)):
+        placed = matcher.match(section_unit)
+        if placed.code is not None:
+            parent = placed.code
+    unit = matcher.new_unit(text, parent)
+    where = f"{parent} {matcher.label(parent)}"
+    flag = m.issue(row.number, UNIT, text, m.UNIT_NEW, m.new_unit_suggestion(listed), False,
+                   code=unit.code, parent=where)  # fmt: skip
+    return unit, [flag]
+
+
 def normalise_row(
     row: SourceRow, matcher: UnitMatcher, section_unit: str | None = None
 ) -> tuple[Record | None, list[Issue]]:
-    """Return a row as a Record (None when rejected) and every issue found, flags included."""
+    """Return a row as a Record (None when rejected) and every issue found, flags included.
+
+    A new unit the row names (matcher.create) is added to the matcher only if the row lands.
+    """
     name, issues = _name(row)
-    unit_code, unit_issues = _unit(row, matcher, section_unit)
-    unit = matcher.unit(unit_code) if unit_code else matcher.target
+    found, unit_issues = _unit(row, matcher, section_unit)
+    new_unit = found if isinstance(found, Unit) else None
+    unit_code = new_unit.code if new_unit else found
+    unit = new_unit or (matcher.unit(unit_code) if unit_code else matcher.target)
     mail, mail_issues = _mail(row, unit.domain if unit else None)
     phone, phone_issues = _phone(row)
     issues += unit_issues + mail_issues + phone_issues
     if name is None or unit_code is None or not mail or any(i.rejected for i in issues):
+        if new_unit is not None:  # not made for a row that does not land: say only why
+            issues = [i for i in issues if all(i is not u for u in unit_issues)]
         return None, issues
+    if new_unit is not None:
+        matcher.add_unit(new_unit)
     uid = clean_cell(row.values.get(UID)) or None
     title = clean_cell(row.values.get(TITLE))
     record = Record(row.number, *name, title, unit_code, mail, phone, uid, list(issues))

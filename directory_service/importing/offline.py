@@ -5,6 +5,7 @@ whole ministry or province at once) while slapd is stopped. Rows go through the 
 normalising and duplicate checks as the online import and become the same entries
 (:meth:`TreeIndex.person_entry`), so slapadd is given nothing the online path would refuse. The
 LDIF is piped into slapadd while later rows are still being read, so the two run side by side.
+A row whose address a person outside the unit holds is left out and reported, as online.
 
 slapadd has no transactions: if it stops part way, the subtree holds the people loaded so far,
 and the online import of the same file (which recognises them by address) finishes the job.
@@ -13,16 +14,15 @@ and the online import of the same file (which recognises them by address) finish
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
-
-import ldap.filter
 
 from ..entries import TreeIndex
 from ..loading import Entry, ldif_chunks
 from ..slapd import Slapd
 from ..store import UnitInfo, unit_from_entry
-from .plan import as_unit, new_uid, record_person
+from .plan import as_unit, elsewhere_issue, new_uid, record_person
 from .readers import read_rows
 from .report import write_report
 from .run import ImportOutcome, UnknownTargetError, valid_records
@@ -33,31 +33,70 @@ class OfflineImportError(RuntimeError):
     """The offline path cannot be used for this import (slapd running, subtree not empty)."""
 
 
-def directory_units(slapd: Slapd, unit_code: str) -> tuple[dict[str, UnitInfo], int]:
-    """Return every unit of the stopped database and how many people the unit's subtree holds."""
-    units: dict[str, UnitInfo] = {}
-    people = 0
+@dataclass
+class StoppedDirectory:
+    """What an offline import needs to know of the stopped database."""
+
+    units: dict[str, UnitInfo] = field(default_factory=dict)
+    people: int = 0  # in the target's subtree
+    elsewhere: dict[str, str] = field(default_factory=dict)  # address -> unit code, outside it
+
+
+def directory_units(slapd: Slapd, unit_code: str) -> StoppedDirectory:
+    """Return the units, how many people the unit's subtree holds, and the addresses outside it.
+
+    Every person entry is read (by slapcat): into a directory holding only the tree, as for the
+    first load of the country, that is nothing.
+    """
+    found = StoppedDirectory()
+    inside = unit_code.lower().encode()
+    codes: dict[bytes, str] = {}
 
     def handle(dn: str, attrs: dict[str, list[bytes]]) -> None:
-        nonlocal people
         classes = {c.lower() for c in attrs.get("objectClass", [])}
         if b"govdirunit" in classes:
             unit = unit_from_entry(dn, attrs)
-            units[unit.code] = unit
+            found.units[unit.code] = unit
+        elif inside in (v.lower() for v in attrs.get("govdirUnitPath", ())):
+            found.people += 1
         else:
-            people += 1
+            raw = (attrs.get("govdirUnitCode") or [b""])[0]
+            code = codes.setdefault(raw, raw.decode())  # one string per unit, not per person
+            for address in attrs.get("mail", ()):
+                found.elsewhere.setdefault(address.decode().lower(), code)
 
-    code = ldap.filter.escape_filter_chars(unit_code)
-    slapd.dump(
-        f"(|(objectClass=govdirUnit)(&(objectClass=govdirPerson)(govdirUnitPath={code})))", handle
-    )
-    return units, people
+    slapd.dump("(|(objectClass=govdirUnit)(objectClass=govdirPerson))", handle)
+    return found
 
 
-def person_entries(records, index: TreeIndex, outcome: ImportOutcome) -> Iterator[Entry]:
-    """Yield the entry of each record, giving a new uid where a row has none or repeats one."""
+def person_entries(
+    records,
+    index: TreeIndex,
+    outcome: ImportOutcome,
+    matcher: UnitMatcher | None = None,
+    elsewhere: dict[str, str] | None = None,
+    target: str = "",
+) -> Iterator[Entry]:
+    """Yield the entry of each record, giving a new uid where a row has none or repeats one.
+
+    A record in a unit the matcher created (--create-units) is preceded by that unit's entry.
+    A record with an address someone outside the target holds (elsewhere) is left out and
+    reported, as the online import does.
+    """
     uids: set[str] = set()
     for rec in records:
+        clashes = [a for a in rec.mail if a.lower() in elsewhere] if elsewhere else ()
+        if clashes:
+            outcome.issues += [
+                elsewhere_issue(index, target, rec, a, elsewhere[a.lower()]) for a in clashes
+            ]
+            outcome.valid -= 1
+            continue
+        if rec.unit_code not in index.units and matcher is not None:
+            unit = matcher.created[rec.unit_code]
+            index.add(unit)
+            outcome.new_units.append((rec.row, unit.code, unit.name))
+            yield index.unit_entry(unit)
         uid = rec.uid if rec.uid and rec.uid not in uids else new_uid()
         if rec.uid:
             uids.add(rec.uid)  # new uids are random: 40 bits, not worth remembering
@@ -83,18 +122,22 @@ def run_offline_import(
     report: str | Path | None = None,
     ldif_out: str | Path | None = None,
     check: bool = False,
+    create_units: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportOutcome:
     """Load an agency list into the empty subtree of unit_code with slapadd (slapd stopped).
 
     check runs slapadd without -q, so it verifies every entry as the online path would.
+    create_units creates the units the list names that match none under unit_code, as the
+    online import does; each new unit's entry goes to slapadd just before its first person.
     """
     if pid := slapd.running_pid():
         raise OfflineImportError(
             f"slapd (pid {pid}) đang chạy: hãy dừng govdir up hoặc nhập trực tuyến / "
             f"slapd (pid {pid}) is running: stop govdir up first, or import online"
         )
-    units, people = directory_units(slapd, unit_code)
+    stopped = directory_units(slapd, unit_code)
+    units, people = stopped.units, stopped.people
     if unit_code not in units:
         raise UnknownTargetError(f"không có đơn vị mã {unit_code} / no unit with code {unit_code}")
     if people:
@@ -104,11 +147,12 @@ def run_offline_import(
             "the offline path is for first loads only, import online instead"
         )
     ordered = sorted(units.values(), key=lambda u: len(u.path))
-    matcher = UnitMatcher([as_unit(u) for u in ordered], unit_code)
+    matcher = UnitMatcher([as_unit(u) for u in ordered], unit_code, create=create_units)
     index = TreeIndex((as_unit(u) for u in ordered), slapd.layout.base_dn)
     with read_rows(source, encoding=encoding) as table:
         outcome = ImportOutcome(table.kind, table.encoding)
-        entries = person_entries(valid_records(table, matcher, outcome), index, outcome)
+        records = valid_records(table, matcher, outcome)
+        entries = person_entries(records, index, outcome, matcher, stopped.elsewhere, unit_code)
         copy = open(ldif_out, "wb") if ldif_out else None
         try:
             chunks = _tee(ldif_chunks(entries, progress, batch=1000), copy)

@@ -12,7 +12,8 @@ from ..entries import PERSON_CLASSES, TreeIndex
 from ..model import STATUS_ACTIVE, STATUS_LEFT, Person, Unit
 from ..store import Directory, UnitInfo
 from ..text import fold_key
-from .rows import Record
+from . import messages as m
+from .rows import MAIL, NAME, Issue, Record
 
 # The attributes an import owns; anything else on an entry is left as it is.
 MANAGED = (
@@ -30,6 +31,8 @@ UNIT_DERIVED = ("ou", "o", "st", "govdirUnitPath")
 UNIT_SOURCES = ("govdirUnitCode",)
 DERIVED = NAME_DERIVED + UNIT_DERIVED
 COMPARED = tuple(name for name in MANAGED if name not in DERIVED)
+MAIL_BATCH = 100  # addresses looked up directory-wide per search (an OR of equality terms)
+HOLDER_ATTRS = ["uid", "mail", "displayName", "cn", "govdirUnitCode", "govdirUnitPath"]
 _CANONICAL = {name.lower(): name for name in ("uid", *MANAGED)}
 _CANONICAL_NAMES = frozenset(_CANONICAL.values())
 _NONE: list[bytes] = []
@@ -46,9 +49,9 @@ def _canonical(attrs: Attrs) -> Attrs:
 class Change:
     """One planned change to one person entry."""
 
-    kind: str  # add, modify, move, retire
+    kind: str  # unit (a new unit), add, modify, move, retire
     dn: str
-    attrs: Attrs  # full managed attributes wanted (add), or the replaced ones (modify/retire)
+    attrs: Attrs  # the whole entry (unit, add), or the replaced attributes (modify, retire)
     row: int | None = None
     new_dn: str | None = None  # for move: where the entry goes (modify follows at new_dn)
     name: str = ""
@@ -56,11 +59,21 @@ class Change:
 
 @dataclass
 class Plan:
-    """Everything an import would change, in a safe order: moves, modifies, adds, retires."""
+    """Everything an import would change, in a safe order: units, moves, modifies, adds, retires.
+
+    issues holds the rows the plan itself rejected (an address someone outside the target
+    holds) or flagged (a person renamed through their address).
+    """
 
     target: str
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def rejected_rows(self) -> set[int]:
+        """Return the source rows the plan left out."""
+        return {i.row for i in self.issues if i.rejected}
 
     def count(self, kind: str) -> int:
         """Return how many changes of this kind are planned."""
@@ -151,6 +164,104 @@ def source_attrs(index: TreeIndex, rec: Record) -> Attrs:
     return index.person_sources(record_person(rec, "-"))
 
 
+def mail_filter(addresses: list[str]) -> str:
+    """Return the filter for the people holding any of these addresses (escaped)."""
+    terms = "".join(ldap.filter.filter_format("(mail=%s)", [a]) for a in addresses)
+    return f"(&(objectClass=govdirPerson)(|{terms}))"
+
+
+def holders_outside(
+    directory: Directory, target: str, addresses: Iterable[str]
+) -> dict[str, tuple[str, Attrs]]:
+    """Return the people outside the target's subtree holding these addresses, by address.
+
+    Addresses are looked up directory-wide, MAIL_BATCH to a search; keys are lower case.
+    """
+    wanted = list(dict.fromkeys(a.lower() for a in addresses))
+    inside = target.lower()
+    found: dict[str, tuple[str, Attrs]] = {}
+    for start in range(0, len(wanted), MAIL_BATCH):
+        chunk = wanted[start : start + MAIL_BATCH]
+        asked = set(chunk)
+        entries, _ = directory.search(mail_filter(chunk), HOLDER_ATTRS)
+        for dn, attrs in entries:
+            attrs = _canonical(attrs)
+            if inside in (v.decode().lower() for v in attrs.get("govdirUnitPath", ())):
+                continue
+            for address in _key_mail(attrs):
+                if address in asked:
+                    found.setdefault(address, (dn, attrs))
+    return found
+
+
+def _first_value(attrs: Attrs, *names: str) -> str:
+    for name in names:
+        if attrs.get(name):
+            return attrs[name][0].decode()
+    return ""
+
+
+def _common_parent(index: TreeIndex, target: str, code: str) -> str | None:
+    """Return "CODE name" of the lowest unit above both the target and a unit, if any."""
+    if code not in index.paths:
+        return None
+    common = None
+    for ours, theirs in zip(index.paths[target], index.paths[code], strict=False):
+        if ours != theirs:
+            break
+        common = ours
+    return f"{common} {index.units[common].name}" if common else None
+
+
+def elsewhere_issue(
+    index: TreeIndex, target: str, rec: Record, address: str, holder: tuple[str, Attrs] | str
+) -> Issue:
+    """Return the rejection of a row whose address a person outside the target holds.
+
+    holder is the person's entry, or (when only that is known) the code of their unit.
+    """
+    if isinstance(holder, str):
+        code, fields = holder, {}
+    else:
+        dn, attrs = holder
+        code = _first_value(attrs, "govdirUnitCode")
+        fields = {"holder": _first_value(attrs, "displayName", "cn") or dn}
+    unit = index.units.get(code)
+    suggestion = m.elsewhere_suggestion(_common_parent(index, target, code))
+    key = m.MAIL_ELSEWHERE if fields else m.MAIL_ELSEWHERE_UNIT
+    return m.issue(
+        rec.row, MAIL, address, key, suggestion, **fields,
+        unit=f"{code} {unit.name}" if unit else code, target=f"{target} {index.units[target].name}",
+    )  # fmt: skip
+
+
+def renamed_issue(rec: Record, old: Attrs, address: str) -> Issue:
+    """Return the flag of a row that renames the person its address belongs to."""
+    old_name = _first_value(old, "displayName", "cn")
+    return m.issue(rec.row, NAME, rec.full_name, m.RENAMED, m.SUGGEST_RENAMED, False,
+                   old=old_name, new=rec.full_name, mail=address)  # fmt: skip
+
+
+@dataclass
+class _Row:
+    """A record with the changes the plan made for it and the addresses it newly claims."""
+
+    rec: Record
+    changes: list[Change]
+    claimed: list[str]
+    renamed_from: Attrs | None = None  # the old entry, when the row renames it by address
+    by_address: str = ""
+
+
+def unit_changes(index: TreeIndex, units: Iterable[Unit], rows: dict[str, int]) -> list[Change]:
+    """Return the changes creating new units, each with the first row naming it."""
+    changes = []
+    for unit in units:
+        dn, attrs = index.unit_entry(unit)
+        changes.append(Change("unit", dn, attrs, rows.get(unit.code), name=unit.name))
+    return changes
+
+
 def make_plan(
     directory: Directory,
     target: str,
@@ -158,17 +269,27 @@ def make_plan(
     retire: bool = False,
     index: TreeIndex | None = None,
     existing: list[tuple[str, Attrs]] | None = None,
+    new_units: Iterable[Unit] = (),
 ) -> Plan:
-    """Return the changes that make the target unit's subtree hold exactly these records."""
+    """Return the changes that make the target unit's subtree hold exactly these records.
+
+    new_units are units the import creates (under the target); those that anyone lands in are
+    planned first. A row claiming an address that a person outside the target holds is left
+    out and reported.
+    """
     index = index or tree_index(directory)
+    new_units = list(new_units)
+    for unit in new_units:
+        if unit.code not in index.units:
+            index.add(unit)
     if existing is None:
         existing = existing_people(directory, target)
     existing = [(dn, _canonical(attrs)) for dn, attrs in existing]
     by_mail: dict[str, tuple[str, Attrs]] = {}
     by_uid: dict[str, tuple[str, Attrs]] = {}
     for dn, attrs in existing:
-        for m in _key_mail(attrs):
-            by_mail.setdefault(m, (dn, attrs))
+        for address in _key_mail(attrs):
+            by_mail.setdefault(address, (dn, attrs))
         by_uid[attrs["uid"][0].decode()] = (dn, attrs)
     names: dict[tuple[str, str], tuple[str, Attrs]] | None = None
 
@@ -185,13 +306,13 @@ def make_plan(
 
     plan = Plan(target)
     seen: set[str] = set()
-    adds, moves, modifies = [], [], []
+    rows: list[_Row] = []
     for rec in records:
-        match = (
-            (by_uid.get(rec.uid) if rec.uid else None)
-            or next((by_mail[m.lower()] for m in rec.mail if m.lower() in by_mail), None)
-            or by_name(rec)
-        )
+        address = ""
+        match = by_uid.get(rec.uid) if rec.uid else None
+        if match is None:
+            address = next((a for a in rec.mail if a.lower() in by_mail), "")
+            match = by_mail[address.lower()] if address else by_name(rec)
         if match and match[0] in seen:
             match = None  # two rows matched one entry: the second becomes a new person
         uid = match[1]["uid"][0].decode() if match else (rec.uid or new_uid())
@@ -199,12 +320,14 @@ def make_plan(
         if match is None:
             wanted = {"objectClass": PERSON_CLASSES, "uid": [uid.encode()],
                       **wanted_attrs(index, rec)}  # fmt: skip
-            adds.append(Change("add", dn, wanted, rec.row, name=rec.full_name))
+            rows.append(_Row(rec, [Change("add", dn, wanted, rec.row, name=rec.full_name)],
+                             list(rec.mail)))  # fmt: skip
             continue
         old_dn, old = match
         seen.add(old_dn)
+        changes = []
         if old_dn.lower() != dn.lower():
-            moves.append(Change("move", old_dn, {}, rec.row, new_dn=dn, name=rec.full_name))
+            changes.append(Change("move", old_dn, {}, rec.row, new_dn=dn, name=rec.full_name))
         # Most rows of a re-import are unchanged: compare the source values first, and build
         # the whole entry (cn forms, name words, unit values) only for a row that differs.
         sources = rec.sources if rec.sources is not None else source_attrs(index, rec)
@@ -212,16 +335,44 @@ def make_plan(
         if diff:
             diff = _with_derived(diff, wanted_attrs(index, rec))
         if diff:
-            modifies.append(Change("modify", dn, diff, rec.row, name=rec.full_name))
-        elif old_dn.lower() == dn.lower():
+            changes.append(Change("modify", dn, diff, rec.row, name=rec.full_name))
+            row = _Row(rec, changes, [])
+            if "mail" in diff:
+                had = set(_key_mail(old))
+                row.claimed = [a for a in rec.mail if a.lower() not in had]
+            if address and "displayName" in diff:
+                row.renamed_from, row.by_address = old, address
+            rows.append(row)
+        elif changes:
+            rows.append(_Row(rec, changes, []))
+        else:
             plan.unchanged += 1
+    held = holders_outside(directory, target, (a for row in rows for a in row.claimed))
+    moves, modifies, adds = [], [], []
+    first_rows: dict[str, int] = {}  # unit code -> the first row landing in it
+    for row in rows:
+        clashes = [a for a in row.claimed if a.lower() in held]
+        if clashes:
+            # Nothing is written for the row: two entries would hold one address.
+            plan.issues += [elsewhere_issue(index, target, row.rec, a, held[a.lower()])
+                            for a in clashes]  # fmt: skip
+            continue  # a matched person stays as they are (and is not retired)
+        if row.renamed_from is not None:
+            flag = renamed_issue(row.rec, row.renamed_from, row.by_address)
+            row.rec.flags.append(flag)
+            plan.issues.append(flag)
+        first_rows.setdefault(row.rec.unit_code, row.rec.row)
+        for change in row.changes:
+            {"move": moves, "modify": modifies, "add": adds}[change.kind].append(change)
     retires = []
     if retire:
         for dn, attrs in existing:
             status = attrs.get("govdirStatus", [b""])[0].decode()
             if dn not in seen and status != STATUS_LEFT:
                 retires.append(Change("retire", dn, {"govdirStatus": [STATUS_LEFT.encode()]}))
-    plan.changes = moves + modifies + adds + retires
+    # A new unit is made only for the people who land in it.
+    units = unit_changes(index, [u for u in new_units if u.code in first_rows], first_rows)
+    plan.changes = units + moves + modifies + adds + retires
     return plan
 
 

@@ -43,6 +43,7 @@ class ImportOutcome:
     rows: int = 0
     valid: int = 0
     added: int = 0  # people written by the offline path
+    new_units: list[tuple[int, str, str]] = field(default_factory=list)  # offline: row, code, name
     records: list[Record] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     plan: Plan | None = None
@@ -172,6 +173,15 @@ def _existing_people(directory: Directory, unit_code: str) -> list:
         directory.close_connection()
 
 
+def _leave_out_refused(outcome: ImportOutcome, plan: Plan) -> None:
+    """Add the plan's issues to the outcome and drop the records it refused from it."""
+    outcome.issues += plan.issues
+    refused = plan.rejected_rows
+    if refused:
+        outcome.records = [r for r in outcome.records if r.row not in refused]
+        outcome.valid = len(outcome.records)
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for the duration, then restore it.
@@ -200,16 +210,22 @@ def run_import(
     dry_run: bool = True,
     encoding: str | None = None,
     retire: bool = False,
+    create_units: bool = False,
     report: str | Path | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportOutcome:
-    """Import an agency list into the subtree of unit_code (a dry run unless told otherwise)."""
+    """Import an agency list into the subtree of unit_code (a dry run unless told otherwise).
+
+    With create_units, a unit the file names that matches none under the target is created
+    (see :meth:`UnitMatcher.create_unit`); rows are then read in this one process, in file
+    order, so each new unit is made once, by the first row naming it.
+    """
     units = directory.units()
     if unit_code not in units:
         raise UnknownTargetError(f"không có đơn vị mã {unit_code} / no unit with code {unit_code}")
-    matcher = UnitMatcher([as_unit(u) for u in units.values()], unit_code)
+    matcher = UnitMatcher([as_unit(u) for u in units.values()], unit_code, create=create_units)
     index = tree_index(directory)
-    workers = normalising_pool(source, matcher, index)
+    workers = None if create_units else normalising_pool(source, matcher, index)
     try:
         # The unit's people are fetched (slapd's work, on its own connection) while rows are
         # read and checked.
@@ -218,17 +234,22 @@ def run_import(
             with read_rows(source, encoding=encoding) as table:
                 outcome = ImportOutcome(table.kind, table.encoding)
                 outcome.records = list(valid_records(table, matcher, outcome, workers))
+            new_units = list(matcher.created.values())
             outcome.plan = make_plan(
-                directory, unit_code, outcome.records, retire, index, existing.result()
+                directory, unit_code, outcome.records, retire, index, existing.result(), new_units
             )
     finally:
         if workers is not None:
             workers.terminate()
+    _leave_out_refused(outcome, outcome.plan)
     if not dry_run and writer is not None:
         try:
             outcome.result = apply_plan(writer, outcome.plan, progress=progress)
         except ApplyInterrupted as e:
             outcome.result, outcome.interrupted = e.result, str(e)
+        finally:
+            if outcome.plan.count("unit"):
+                directory.forget_units()
         outcome.issues += failure_issues(outcome.result)
     if report:
         write_report(report, outcome.issues)

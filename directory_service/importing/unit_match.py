@@ -10,7 +10,10 @@ Rules, in order:
    :mod:`.unit_aliases`: current names before short names before old names); units tied at that
    rank make the text ambiguous;
 3. a list number in front ("1.", "II.") is ignored;
-4. otherwise unknown, with up to three suggestions scored by difflib.
+4. otherwise unknown, with up to three suggestions scored by difflib; a matcher made with
+   ``create=True`` then lets the caller create the unit (:meth:`UnitMatcher.new_unit` and
+   :meth:`UnitMatcher.add_unit`), and
+   matches the texts naming it from then on.
 
 Indexes are built once per matcher and results cached per distinct text, so a million rows that
 name a hundred units cost a hundred lookups.
@@ -28,6 +31,7 @@ from .. import model, tree
 from ..model import Unit
 from . import unit_aliases
 from .cells import clean_cell
+from .new_units import new_unit_code, unit_name, unit_type
 from .unit_keys import accent_key, unit_keys
 
 # How a text matched, or why it did not.
@@ -88,8 +92,10 @@ class MatchResult:
 class UnitMatcher:
     """Match unit texts from import rows against the units under an import's target unit."""
 
-    def __init__(self, units: Iterable[Unit], target_code: str) -> None:
+    def __init__(self, units: Iterable[Unit], target_code: str, create: bool = False) -> None:
         units = list(units)
+        self.create = create  # unknown units may be created (govdir import --create-units)
+        self.created: dict[str, Unit] = {}  # code -> unit, in the order they were created
         self._by_code = {unit.code: unit for unit in units}
         if target_code not in self._by_code:
             raise KeyError(f"unknown target unit {target_code!r}")
@@ -121,6 +127,35 @@ class UnitMatcher:
                 hits = index.setdefault(key, {})
                 if code not in hits or rank < hits[code][0]:
                     hits[code] = (rank, others)
+
+    def new_unit(self, text: str, parent_code: str) -> Unit:
+        """Return a unit named text (a list number in front dropped) for under a subtree unit.
+
+        It is not known to the matcher until :meth:`add_unit` is given it.
+        """
+        parent = self._by_code[parent_code]
+        name = unit_name(_ENUMERATION.sub("", clean_cell(text)))
+        code = new_unit_code(parent_code, name, self._codes)
+        return Unit(code, name, unit_type(name), parent_code, parent.domain)
+
+    def add_unit(self, unit: Unit) -> None:
+        """Learn a unit the import creates: its code, and its name for the texts that follow.
+
+        Only the exact and folded indexes learn it (the suggestion keys are not rebuilt).
+        """
+        self._by_code[unit.code] = unit
+        self._subtree.add(unit.code)
+        self._codes[unit.code.casefold()] = unit.code
+        for alias in unit_aliases.current_aliases([unit], self._by_code):
+            self._add(*alias)
+        self._cache.clear()  # texts seen before may name it now
+        self.created[unit.code] = unit
+
+    def create_unit(self, text: str, parent_code: str) -> Unit:
+        """Return a new unit named text under a subtree unit, known to the matcher from now on."""
+        unit = self.new_unit(text, parent_code)
+        self.add_unit(unit)
+        return unit
 
     def unit(self, code: str) -> Unit | None:
         """Return the unit with this code, anywhere in the tree, or None."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
@@ -135,3 +136,56 @@ def test_a_failing_source_stops_slapadd_cleanly_keeping_what_came_before(tmp_pat
     found = []
     slapd.dump("(uid=pfirst)", lambda dn, attrs: found.append(attrs["cn"]))
     assert found == [["Lê Văn Một".encode()]]
+
+
+def write_rows(path, rows) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Email"])
+        w.writerows(rows)
+
+
+def test_offline_create_units_loads_each_new_unit_before_its_people(stopped_instance, tmp_path):
+    state, slapd, data_dir = stopped_instance
+    path, out, report = tmp_path / "79.csv", tmp_path / "79.ldif", tmp_path / "report.csv"
+    held = tmp_path / "held.csv"
+    write_rows(held, [[1, "Lý Văn Giữ", "Chuyên viên", "Sở Y tế", "giu.syt@hanoi.gov.vn"]])
+    first = run_offline_import(slapd, held, "01-SYT")
+    assert first.added == 1
+    write_rows(path, [
+        [1, "Trịnh Văn Một", "Chuyên viên", "Sở Y tế", "mot.syt@tphcm.gov.vn"],
+        [2, "Trịnh Thị Hai", "Chuyên viên", "Phòng Pháp chế", "hai.ppc@tphcm.gov.vn"],
+        [3, "Trịnh Văn Ba", "Chuyên viên", "phòng pháp chế", "ba.ppc@tphcm.gov.vn"],
+        [4, "Lý Văn Giữ", "Chuyên viên", "Sở Y tế", "GIU.syt@hanoi.gov.vn"],  # held in 01-SYT
+    ])  # fmt: skip
+    env = dict(os.environ, GOVDIR_DATA_DIR=str(data_dir))
+    cmd = [sys.executable, "-m", "directory_service.cli", "import", str(path), "--unit", "79",
+           "--offline"]  # fmt: skip
+    plain = subprocess.run([*cmd, "--dry-run", "--report", str(report)], env=env,
+                           capture_output=True, text=True)  # fmt: skip
+    assert "1 valid, 3 rejected" in plain.stdout and "New units" not in plain.stdout
+    [line] = [x for x in report.read_text(encoding="utf-8-sig").splitlines() if "giu" in x]
+    assert line.startswith("5,mail,giu.syt@hanoi.gov.vn,Bị loại") and "01-SYT" in line
+    dry = subprocess.run([*cmd, "--dry-run", "--create-units"], env=env, capture_output=True,
+                         text=True)  # fmt: skip
+    assert dry.returncode == 0, dry.stderr
+    assert "New units under 79: 1" in dry.stdout and "79-PPC  Phòng Pháp chế" in dry.stdout
+    assert "3 people would be added" in dry.stdout
+    load = subprocess.run([*cmd, "--create-units", "--check", "--ldif-out", str(out)], env=env,
+                          capture_output=True, text=True)  # fmt: skip
+    assert load.returncode == 0, load.stderr
+    assert "Added 3 people" in load.stdout and "3 valid, 1 rejected" in load.stdout
+    parser = ldif.LDIFRecordList(open(out, "rb"))
+    parser.parse()
+    dns = [dn.split(",", 1)[0] for dn, _ in parser.all_records]
+    assert dns[1] == "govdirUnitCode=79-PPC" and len(dns) == 4  # before its first person
+    slapd.start()
+    try:
+        directory = admin_directory(state, slapd)
+        assert directory.unit("79-PPC").name == "Phòng Pháp chế"
+        assert directory.unit("79-PPC").path == ("DP", "79", "79-PPC")
+        assert len(search_people(directory, "Trịnh", "79-PPC").people) == 2
+        online = run_import(directory, path, "79", dry_run=True, create_units=True)
+        assert online.plan.is_empty and online.plan.unchanged == 3
+    finally:
+        slapd.stop()
