@@ -46,6 +46,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("\t".join([p.name, p.title, ", ".join(p.mail), p.unit_code]))
     more = "more than " if page.more else ""
     print(f"{more}{page.total} found", file=sys.stderr)
+    if page.more and page.people and not page.has_next:
+        hint = "add words or --unit to narrow the search"
+        print(f"only the first {page.total} can be listed: {hint}", file=sys.stderr)
     return 0
 
 

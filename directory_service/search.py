@@ -15,11 +15,12 @@ MAX_WORDS = 8
 MIN_WORD_CHARS = 2  # a one-letter word cannot use the substring indexes (slapd would scan)
 CANDIDATE_LIMIT = 100  # ranked per query: each candidate costs slapd an entry decode
 EXACT_LIMIT = 100  # people with exactly the name typed, added when the candidates were cut
+UNIT_MATCHES_MIN = 20  # people of a unit the query names, after name matches that filled the list
 MAX_UNITS_PER_WORD = 200  # a word naming more units than this is too vague to narrow by unit
 # Keep letters, digits and the characters of an email address; everything else separates words.
 _WORD = re.compile(r"[\w@.+-]+")
 
-EXACT, ALL_PREFIX, TITLE, PARTIAL = 0, 1, 2, 3
+EXACT, ALL_WORDS, ALL_PREFIX, TITLE, PARTIAL = 0, 1, 2, 3, 4
 
 
 class QueryError(ValueError):
@@ -94,6 +95,22 @@ def unit_phrase(directory: Directory, words: list[str]) -> tuple[int, int, list[
     return None
 
 
+def unit_name_phrase(directory: Directory, words: list[str]) -> tuple[int, int, list[str]] | None:
+    """Return (start, length, codes) of the longest run of 2+ words that ends a few units' names.
+
+    Whole words only ("thanh hoa" for Tỉnh Thanh Hóa, not "thi hoa" for Xã Thiệu Hóa), looked up
+    in a cached table, so every query whose words match names can afford the check; of two
+    runs as long, the later one wins (a place is typed after the name).
+    """
+    endings = directory.unit_name_endings()
+    for length in range(len(words), 1, -1):
+        for start in range(len(words) - length, -1, -1):
+            codes = endings.get(tuple(words[start : start + length]), [])
+            if 0 < len(codes) <= MAX_UNITS_PER_WORD:
+                return start, length, codes
+    return None
+
+
 def _has_phrase(name_words: tuple[str, ...], phrase: list[str]) -> bool:
     n = len(phrase)
     return any(
@@ -125,7 +142,7 @@ def people_filter(
     # Only people carry govdirNameWord, so a names-only filter needs no objectClass term
     # (intersecting with a million-entry objectClass list costs more than it saves).
     parts = _scope(unit_code)
-    if unit_codes is not None:
+    if unit_codes is not None or not words:  # units carry govdirUnitPath too
         parts.insert(0, "(objectClass=govdirPerson)")
     if in_units:
         terms = (ldap.filter.filter_format("(govdirUnitPath=%s)", [c]) for c in in_units)
@@ -135,6 +152,21 @@ def people_filter(
             name_word_filter(w) if unit_codes is None else any_word_filter(w, unit_codes.get(w, []))
         )
     return "(&" + "".join(parts) + ")"
+
+
+def whole_words_filter(words: list[str], unit_code: str | None = None) -> str:
+    """Return the LDAP filter for people with every word as a whole word of their name."""
+    return "(&" + "".join(_scope(unit_code)) + _whole_word_terms(words) + ")"
+
+
+def prefix_only_filter(words: list[str], unit_code: str | None = None) -> str:
+    """Return the LDAP filter for people whose name words start with every word, not all equal."""
+    return people_filter(words, unit_code)[:-1] + "(!(&" + _whole_word_terms(words) + ")))"
+
+
+def _whole_word_terms(words: list[str]) -> str:
+    terms = (ldap.filter.filter_format("(govdirNameWord=%s)", [w]) for w in dict.fromkeys(words))
+    return "".join(terms)
 
 
 def rank(person: PersonInfo, words: list[str], accented: list[str]) -> tuple[int, int]:
@@ -147,17 +179,29 @@ def _rank(name: str, title: str, words: list[str], accented: list[str]) -> tuple
     if words == tokens:
         level = EXACT
     else:
-        remaining = list(tokens)
-        level = ALL_PREFIX
-        for w in words:
-            hit = next((t for t in remaining if t.startswith(w)), None)
-            if hit is None:
-                level = TITLE if fold_key(title).startswith(" ".join(words)) else PARTIAL
-                break
-            remaining.remove(hit)
+        level = _word_level(tokens, words)
+        if level == PARTIAL and fold_key(title).startswith(" ".join(words)):
+            level = TITLE
     name_words = clean(name).lower().split()
     exact_accents = sum(1 for w in accented if w in name_words)
     return level, -exact_accents
+
+
+def _word_level(tokens: list[str], words: list[str]) -> int:
+    """Return ALL_WORDS if each word is a different name word, ALL_PREFIX if each starts one."""
+    remaining = list(tokens)
+    prefixes = []
+    for w in words:
+        if w in remaining:
+            remaining.remove(w)
+        else:
+            prefixes.append(w)
+    for w in prefixes:
+        hit = next((t for t in remaining if t.startswith(w)), None)
+        if hit is None:
+            return PARTIAL
+        remaining.remove(hit)
+    return ALL_PREFIX if prefixes else ALL_WORDS
 
 
 def _with_exact_matches(
@@ -176,9 +220,10 @@ def search_people(
 ) -> SearchPage:  # fmt: skip
     """Return a ranked page of people matching query, Vietnamese order within each rank.
 
-    Names come first: when some people's names match every word, they are the result (one
-    LDAP search). Only when nobody's name does may words also match titles ("giam doc so"),
-    unit names and codes, and addresses, so a common word cannot crowd named people out.
+    Names come first: when some people's names match every word, they are the result, followed
+    by the people of a unit the query names ("nguyen thanh hoa": Nguyễn in Tỉnh Thanh Hóa).
+    Only when nobody's name matches may words also match titles ("giam doc so"), unit names
+    and codes, and addresses, so a common word cannot crowd named people out.
     """
     words = query_words(query)
     if not words:
@@ -186,25 +231,77 @@ def search_people(
     accented = accented_words(query)
     entries, truncated = [], False
     if not any("@" in w for w in words):
-        entries, truncated = directory.search(
-            people_filter(words, unit_code), PERSON_ATTRS, limit=CANDIDATE_LIMIT
-        )
-        if truncated:
-            entries = _with_exact_matches(directory, entries, words, unit_code)
-    if not entries:
-        rest, in_units = words, None
-        if span := unit_phrase(directory, words):
-            start, length, in_units = span
-            rest = words[:start] + words[start + length :]
-        units = {w: units_named(directory, w) for w in rest if "@" not in w}
-        entries, truncated = directory.search(
-            people_filter(rest, unit_code, units, in_units), PERSON_ATTRS, limit=CANDIDATE_LIMIT
-        )
+        entries, truncated = _name_candidates(directory, words, unit_code)
+    if entries:
+        groups = [(entries, words)]
+        if span := unit_name_phrase(directory, words):
+            rest, found, cut = _in_named_units(directory, words, span, unit_code, entries)
+            groups.append((found, rest))
+            truncated = truncated or cut
+    else:
+        entries, truncated = _broad_candidates(directory, words, unit_code)
+        groups = [(entries, words)]
     # Ranked and sorted on the few values that decide the order; only the page shown is built.
-    entries.sort(key=lambda entry: _order(entry[1], words, accented))
+    ranked = []
+    for found, ranked_by in groups:
+        ranked += sorted(found, key=lambda entry: _order(entry[1], ranked_by, accented))
     start = (max(page, 1) - 1) * per_page
-    people = [person_from_entry(dn, attrs) for dn, attrs in entries[start : start + per_page]]
-    return SearchPage(query, people, page, per_page, len(entries), truncated)
+    people = [person_from_entry(dn, attrs) for dn, attrs in ranked[start : start + per_page]]
+    return SearchPage(query, people, page, per_page, len(ranked), truncated)
+
+
+def _name_candidates(
+    directory: Directory, words: list[str], unit_code: str | None
+) -> tuple[list, bool]:
+    """Return (entries, truncated): people whose names match every word, best matches kept.
+
+    Whole-word matches are fetched first ("an" finds An before Anh and Ánh). When they alone
+    fill the candidate list, prefix matches could only rank below them and are not fetched,
+    but the people with exactly the name typed are (a cut list may lack them). Otherwise the
+    other prefix matches fill the list: at most CANDIDATE_LIMIT candidates plus exact names.
+    """
+    whole, cut = directory.search(
+        whole_words_filter(words, unit_code), PERSON_ATTRS, limit=CANDIDATE_LIMIT
+    )
+    if cut:
+        return _with_exact_matches(directory, whole, words, unit_code), True
+    room = max(CANDIDATE_LIMIT - len(whole), 1)  # 0 would mean no limit at all
+    others = prefix_only_filter(words, unit_code) if whole else people_filter(words, unit_code)
+    prefix, cut = directory.search(others, PERSON_ATTRS, limit=room)
+    return whole + prefix, cut
+
+
+def _broad_candidates(
+    directory: Directory, words: list[str], unit_code: str | None
+) -> tuple[list, bool]:
+    """Return (entries, truncated): people matching each word by name, title, address or unit."""
+    rest, in_units = words, None
+    if span := unit_phrase(directory, words):
+        start, length, in_units = span
+        rest = words[:start] + words[start + length :]
+    units = {w: units_named(directory, w) for w in rest if "@" not in w}
+    return directory.search(
+        people_filter(rest, unit_code, units, in_units), PERSON_ATTRS, limit=CANDIDATE_LIMIT
+    )
+
+
+def _in_named_units(
+    directory: Directory, words: list[str], span: tuple[int, int, list[str]],
+    unit_code: str | None, named: list,
+) -> tuple[list[str], list, bool]:  # fmt: skip
+    """Return (other words, entries, truncated): people of the named units matching the rest.
+
+    They fill what the name matches left of the candidate list (at least a page), and leave
+    out those already among the name matches.
+    """
+    start, length, codes = span
+    rest = words[:start] + words[start + length :]
+    limit = max(CANDIDATE_LIMIT - len(named), UNIT_MATCHES_MIN)
+    found, cut = directory.search(
+        people_filter(rest, unit_code, in_units=codes), PERSON_ATTRS, limit=limit
+    )
+    seen = {dn for dn, _ in named}
+    return rest, [e for e in found if e[0] not in seen], cut
 
 
 def _order(attrs: dict[str, list[bytes]], words: list[str], accented: list[str]) -> tuple:

@@ -231,6 +231,18 @@ class Directory:
             self._name_words = cached = (units, words)
         return cached[1]
 
+    def unit_name_endings(self) -> dict[tuple[str, ...], list[str]]:
+        """Return the codes of units by every run of 2+ folded words that ends their names."""
+        names = self.unit_name_words()
+        cached = getattr(self, "_name_endings", None)
+        if cached is None or cached[0] is not names:
+            endings: dict[tuple[str, ...], list[str]] = {}
+            for code, words in names.items():
+                for start in range(len(words) - 1):
+                    endings.setdefault(words[start:], []).append(code)
+            self._name_endings = cached = (names, endings)
+        return cached[1]
+
     def unit(self, code: str) -> UnitInfo | None:
         """Return the unit with this code, or None."""
         return self.units().get(code)

@@ -23,6 +23,11 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
+def unquote(value: str) -> str:
+    """Return a cell read back without the quote that neutralise put before it."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS) else value
+
+
 def list_rows(unit: UnitInfo, people: list[PersonInfo]) -> list[tuple]:
     """Return the header and one numbered, formula-safe row per person."""
     rows: list[tuple] = [HEADER]

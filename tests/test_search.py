@@ -6,17 +6,47 @@ import pytest
 
 from directory_service.search import (
     ALL_PREFIX,
+    ALL_WORDS,
+    CANDIDATE_LIMIT,
     EXACT,
+    PARTIAL,
     TITLE,
     QueryError,
     accented_words,
     people_filter,
+    prefix_only_filter,
     query_words,
     rank,
     search_people,
+    whole_words_filter,
 )
-from directory_service.store import PERSON_ATTRS, person_from_entry
+from directory_service.store import PERSON_ATTRS, PersonInfo, person_from_entry
 from directory_service.text import fold_key, sort_key_parts
+
+from .conftest import EXTRA_UNIT
+
+
+def everyone(directory) -> list[PersonInfo]:
+    """Return every person of the test directory."""
+    entries, _ = directory.search("(objectClass=govdirPerson)", PERSON_ATTRS, limit=100_000)
+    return [person_from_entry(*e) for e in entries]
+
+
+def named(name: str, title: str = "") -> PersonInfo:
+    """Return a PersonInfo with only a name (and a title), for ranking."""
+    family, *middle, given = name.split()
+    return PersonInfo(uid="", dn="", name=name, family=family, middle=" ".join(middle),
+                      given=given, title=title, mail=[], phone=None, unit_code="", unit_path=(),
+                      status="active")  # fmt: skip
+
+
+def all_pages(directory, query: str, per_page: int, **kwargs) -> list:
+    """Return every page of a search, page by page until there is no next one."""
+    pages = [search_people(directory, query, page=1, per_page=per_page, **kwargs)]
+    while pages[-1].has_next:
+        pages.append(search_people(directory, query, page=len(pages) + 1, per_page=per_page,
+                                   **kwargs))  # fmt: skip
+    return pages
 
 
 def test_nguyen_van_finds_nguyen_van_people(web_directory):
@@ -50,9 +80,117 @@ def test_ranked_then_vietnamese_order(web_directory):
     keys = [
         (*rank(p, words, accents), sort_key_parts(p.family, p.middle, p.given)) for p in page.people
     ]
-    assert keys == sorted(keys) and keys[0][0] == ALL_PREFIX
+    assert keys == sorted(keys) and keys[0][0] == ALL_WORDS
     exact = search_people(web_directory, person.name, per_page=500)
     assert rank(exact.people[0], query_words(person.name), [])[0] == EXACT
+
+
+def test_vietnamese_order_of_known_names(web_directory, extra_people):
+    # Given name first; a ă â b c d đ e ê ...; letters before tones; tones none, huyền, hỏi,
+    # ngã, sắc, nặng; "Thuỷ" (tone on the y) and "Thủy" are one name.
+    assert extra_people[:6] == [
+        "Ứng Thị An", "Ứng Văn An", "Ứng Thị Anh", "Ứng Thị Ánh", "Ứng Văn Ân", "Ứng Văn Bình",
+    ]  # fmt: skip
+    assert extra_people[6:] == [
+        "Ứng Văn Dũng", "Ứng Minh Đức", "Ứng Văn Em", "Ứng Thị Hoa", "Ứng Văn Hòa", "Ứng Văn Hỏa",
+        "Ứng Văn Hóa", "Ứng Ngọc Thuỷ", "Ứng Thị Thùy", "Ứng Thị Thủy", "Ứng Thị Thúy",
+    ]  # fmt: skip
+    page = search_people(web_directory, "ung", per_page=100)
+    assert [p.name for p in page.people] == extra_people
+    in_unit = search_people(web_directory, "Ứng", unit_code=EXTRA_UNIT, per_page=100)
+    assert [p.name for p in in_unit.people] == extra_people
+
+
+def test_rank_levels():
+    person = named("Nguyễn Văn An")
+    assert rank(person, ["nguyen", "van", "an"], [])[0] == EXACT
+    assert rank(person, ["an", "nguyen"], [])[0] == ALL_WORDS
+    assert rank(person, ["an", "nguy"], [])[0] == ALL_PREFIX
+    assert rank(named("Nguyễn Văn Anh"), ["an"], [])[0] == ALL_PREFIX
+    assert rank(named("An Văn Anh"), ["anh", "an"], [])[0] == ALL_WORDS
+    assert rank(named("Trần Anh"), ["an", "anh"], [])[0] == PARTIAL
+    assert rank(named("Trần Bình", "Giám đốc"), ["giam", "doc"], [])[0] == TITLE
+
+
+def test_whole_words_come_before_prefixes_past_the_candidate_limit(web_directory):
+    people = everyone(web_directory)
+    prefixed = [p for p in people if any(w.startswith("an") for w in fold_key(p.name).split())]
+    whole = {p.uid for p in people if "an" in fold_key(p.name).split()}
+    assert len(prefixed) > CANDIDATE_LIMIT > len(whole) > 10  # the prefix matches are cut
+    page = search_people(web_directory, "an", per_page=1000)
+    assert page.more and page.total == len(page.people) > len(whole)
+    assert {p.uid for p in page.people[: len(whole)]} == whole  # every An, before any Anh
+    assert all(any(w.startswith("an") for w in fold_key(p.name).split()) for p in page.people)
+    pages = all_pages(web_directory, "an", per_page=20)
+    assert [p.uid for pg in pages for p in pg.people] == [p.uid for p in page.people]
+    assert pages[-1].people and pages[-1].more and not pages[-1].has_next
+
+
+def test_unit_named_in_the_query_adds_its_people(web_directory):
+    # "Thanh Hoa" is a given name and Tỉnh Thanh Hóa (38): both are found, names first.
+    names = web_directory.search(people_filter(["nguyen", "thanh", "hoa"]), ["uid"], limit=1000)
+    by_name = {a["uid"][0].decode() for _, a in names[0]}
+    in_38 = [p for p in everyone(web_directory) if "38" in p.unit_path and p.family == "Nguyễn"]
+    assert by_name and in_38 and not by_name & {p.uid for p in in_38}
+    page = search_people(web_directory, "nguyen thanh hoa", per_page=1000)
+    uids = [p.uid for p in page.people]
+    assert len(uids) == len(set(uids)) == page.total and not page.more
+    assert set(uids[: len(by_name)]) == by_name
+    assert {p.uid for p in in_38} <= set(uids[len(by_name) :])
+    for p in page.people[len(by_name) :]:
+        units = [web_directory.unit(c) for c in p.unit_path]
+        assert any(fold_key(u.name).endswith(" thanh hoa") for u in units if u), p.unit_path
+        assert "nguyen" in fold_key(p.name).split()
+    pages = all_pages(web_directory, "nguyen thanh hoa", per_page=7)
+    assert [p.uid for pg in pages for p in pg.people] == uids
+
+
+def test_unit_named_in_the_query_keeps_the_total_honest(web_directory, monkeypatch):
+    import directory_service.search as search
+
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 5)
+    page = search_people(web_directory, "nguyen thanh hoa", per_page=1000)
+    assert page.more and page.total == len(page.people) > 5
+    assert any("38" in p.unit_path for p in page.people)
+
+
+def test_thuy_finds_every_placement_and_tone(web_directory, extra_people):
+    page = search_people(web_directory, "thuy", per_page=1000)
+    assert {"Thủy", "Thúy"} <= {p.given for p in page.people}
+    assert all("thuy" in fold_key(p.name).split() for p in page.people)
+    here = search_people(web_directory, "thuy", unit_code=EXTRA_UNIT, per_page=1000)
+    assert {"Ứng Ngọc Thuỷ", "Ứng Thị Thủy", "Ứng Thị Thúy", "Ứng Thị Thùy"} <= {
+        p.name for p in here.people
+    }
+    for typed in ("Thuỷ ung", "Thủy ung", "THUY UNG"):  # tone on the y, on the u, none
+        found = {p.name for p in search_people(web_directory, typed).people}
+        assert found == {"Ứng Ngọc Thuỷ", "Ứng Thị Thủy", "Ứng Thị Thúy", "Ứng Thị Thùy"}, typed
+
+
+def test_duc_finds_d_with_stroke(web_directory):
+    page = search_people(web_directory, "duc", per_page=1000)
+    assert any("Đức" in (p.given, *p.middle.split()) for p in page.people)
+    assert all(any(w.startswith("duc") for w in fold_key(p.name).split()) for p in page.people)
+
+
+def test_middle_and_given_name(web_directory, extra_people):
+    people = everyone(web_directory)
+    whole = {p.uid for p in people if {"van", "an"} <= set(fold_key(p.name).split())}
+    assert whole  # Lê Văn An
+    page = search_people(web_directory, "van an", per_page=1000)
+    assert {p.uid for p in page.people[: len(whole)]} == whole
+    assert all(rank(p, ["van", "an"], [])[0] == ALL_WORDS for p in page.people[: len(whole)])
+
+
+def test_email_local_part_without_at(web_directory):
+    people = everyone(web_directory)
+    words = {w for p in people for w in fold_key(p.name).split()}
+    person = next(p for p in people
+                  if not any(w.startswith(p.mail[0].split("@")[0]) for w in words))  # fmt: skip
+    local = person.mail[0].split("@")[0]  # e.g. "annv"
+    page = search_people(web_directory, local, per_page=1000)
+    assert person.uid in {p.uid for p in page.people}
+    assert all(any(m.startswith(local) for m in p.mail) for p in page.people)
 
 
 def test_title_matches_rank_after_names(web_directory):
@@ -99,6 +237,7 @@ def test_filter_injection_is_only_text(web_directory, query):
 
 def test_filter_is_escaped():
     assert "\\2a" in people_filter(["a*b"]) and "\\28" in people_filter(["(x"])
+    assert "\\2a" in whole_words_filter(["a*b"]) and "\\28" in prefix_only_filter(["(x"])
     assert query_words("Nguyễn  VĂN\tAn") == ["nguyen", "van", "an"]
 
 

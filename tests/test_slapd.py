@@ -6,10 +6,11 @@ import ldap
 import ldap.modlist
 import pytest
 
-from directory_service.slapd_config import ADDRESSBOOK_SIZE_LIMIT, INDEXES
+from directory_service.slapd_config import ADDRESSBOOK_SIZE_LIMIT
 from directory_service.store import Directory
 
 from .conftest import TEST_PEOPLE, settings_for
+from .mail_clients import CLIENTS, assertions
 
 
 def bind(instance, dn=None, password=None):
@@ -38,16 +39,42 @@ def test_private_instance_keeps_everything_in_its_data_dir(instance):
     assert state_file.stat().st_mode & 0o777 == 0o600
 
 
-def test_indexes_cover_searched_attributes(instance):
+def configured_indexes(instance) -> dict[str, set[str]]:
+    """Return attribute (lower case) -> index types, read from the running server's cn=config."""
     conf = config_conn(instance)
     [(_, db)] = conf.search_s(
         "olcDatabase={1}mdb,cn=config", ldap.SCOPE_BASE, attrlist=["olcDbIndex"]
     )
-    configured = {v.decode() for v in db["olcDbIndex"]}
-    assert configured == set(INDEXES)
-    indexed = {a for line in configured for a in line.split()[0].split(",")}
-    for attr in ("cn", "sn", "givenName", "mail", "ou", "uid", "govdirUnitCode", "govdirUnitPath"):
-        assert attr in indexed
+    indexes: dict[str, set[str]] = {}
+    for line in db["olcDbIndex"]:
+        attrs, types = line.decode().split()
+        kinds = set(types.split(","))
+        if "sub" in kinds:
+            kinds |= {"subinitial", "subany", "subfinal"}
+        for attr in attrs.split(","):
+            indexes.setdefault(attr.lower(), set()).update(kinds)
+    return indexes
+
+
+def test_indexes_cover_searched_attributes(instance):
+    indexes = configured_indexes(instance)
+    for attr in ("cn", "sn", "givenName", "mail"):
+        assert {"eq", "subinitial", "subany", "subfinal"} <= indexes.get(attr.lower(), set()), attr
+    for attr in ("ou", "uid", "govdirUnitCode", "govdirUnitPath", "govdirNameWord"):
+        assert "eq" in indexes.get(attr.lower(), set()), attr
+
+
+def test_every_mail_client_filter_is_indexed_for_its_match_type(instance):
+    indexes = configured_indexes(instance)
+    needed = {
+        (attr.lower(), kind)
+        for client in CLIENTS
+        for typed in (*client.inputs, *client.index_inputs)
+        for attr, kind in assertions(client.filter(typed))
+    }
+    assert {("objectclass", "eq"), ("cn", "subany"), ("mail", "subinitial")} <= needed
+    missing = sorted((attr, kind) for attr, kind in needed if kind not in indexes.get(attr, ()))
+    assert missing == []
 
 
 def test_root_pw_and_service_passwords_are_argon2(instance, admin_directory):

@@ -79,8 +79,13 @@ _COMMA_TYPOS = (
     re.compile(r"(?<=\bgov)\s*,\s*(?=vn(?![\w@]))", re.IGNORECASE),
     re.compile(r"(?<=[\w-])\s*,\s*(?=gov\.vn(?![\w@]))", re.IGNORECASE),
 )
-# A cell of plain ASCII addresses separated by ";" or ",": the common case, split directly.
-_PLAIN_ADDRESS = r"[A-Za-z0-9!#$%&'*+=?^_`{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+# A cell of plain ASCII addresses separated by ";" or ",": the common case, split directly. An
+# address does not start with a quote: one there is punctuation (a spreadsheet's text marker, as
+# in "'an@..."), stripped on the general path like the quotes around a word.
+_PLAIN_ADDRESS = (
+    r"[A-Za-z0-9!#$%&*+=?^_{|}~.-][A-Za-z0-9!#$%&'*+=?^_`{|}~.-]*"
+    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+)
 _PLAIN_CELL = re.compile(rf"^\s*{_PLAIN_ADDRESS}(?:\s*[;,]\s*{_PLAIN_ADDRESS})*\s*$")
 _PLAIN_SEPARATOR = re.compile(r"\s*[;,]\s*")
 _LOCAL = re.compile(r"^[a-z0-9!#$%&'*+=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+=?^_`{|}~-]+)*$")

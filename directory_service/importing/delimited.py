@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from directory_service.importing.encoding import (
+    UTF8,
+    UTF16,
     DecodingError,
     byte_candidates,
     converter,
@@ -27,6 +29,7 @@ from directory_service.importing.table import (
     NumberedRow,
     Table,
     cell_cleaner,
+    fits_header,
     no_header_error,
     tabulate,
 )
@@ -76,7 +79,7 @@ def _first_records(text: str, delimiter: str) -> list[list[str]]:
 def choose_reading(sample: bytes, forced: str | None) -> tuple[str, str | None, str, str]:
     """Return (codec, legacy font, encoding name, delimiter) that read the sample's header best."""
     complete = len(sample) < SAMPLE_BYTES
-    best: tuple[tuple[int, ...], tuple[str, str | None, str, str]] | None = None
+    best: tuple[tuple[int | bool, ...], tuple[str, str | None, str, str]] | None = None
     decoded_any = False
     for rank, (codec, font, name) in enumerate(byte_candidates(sample, forced)):
         try:
@@ -98,7 +101,8 @@ def choose_reading(sample: bytes, forced: str | None) -> tuple[str, str | None, 
         for order, delimiter in enumerate(_sniffed(text)):
             records = _first_records(text, delimiter)
             header = find_header([[clean(to_unicode(c)) for c in row] for row in records])
-            score = (header.score if header else -1, looks, -rank, -order)
+            fits = fits_header(records, header, font)
+            score = (header.score if header else -1, fits, looks, -rank, -order)
             if best is None or score > best[0]:
                 best = (score, (codec, font, name, delimiter))
     if not decoded_any:
@@ -157,5 +161,10 @@ def read_delimited(open_binary: Callable[[], BinaryIO], forced: str | None) -> T
     text = io.TextIOWrapper(open_binary(), encoding=codec, errors="replace", newline="")
     reader = csv.reader(text, delimiter=delimiter)
     return tabulate(
-        _records(reader), cell_cleaner(font), kind="csv", encoding=name, on_close=text.close
+        _records(reader),
+        cell_cleaner(font),
+        kind="csv",
+        encoding=name,
+        on_close=text.close,
+        cell_fonts=forced is None and font is None and name in (UTF8, UTF16),
     )

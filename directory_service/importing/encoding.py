@@ -13,8 +13,10 @@ import codecs
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import cache, lru_cache
 
 from viparse.normalize.encodings import get_charmap
+from viparse.normalize.frequency import vietnamese_score as letter_score
 from viparse.normalize.tables import convert
 
 # Names accepted by --encoding, in the order candidates are preferred when they score the same.
@@ -61,6 +63,72 @@ def is_syllable(word: str) -> bool:
     return _SYLLABLE.match(unicodedata.normalize("NFC", bare)) is not None
 
 
+# Spelling rules a syllable's shape alone does not catch: "k", "gh" and "ngh" come before the
+# front vowels, "c" and "ng" before the others; no "u" or "o" after "qu"; "y" alone ends its
+# syllable (but "quỳnh"); a capital only starts a word (or is all of it); and a syllable ending
+# in -c, -ch, -p or -t takes only the rising (sắc) or the heavy (nặng) tone.
+_FRONT = "ieêy"
+_ABRUPT_FINALS = ("c", "ch", "p", "t")
+_ABRUPT_TONES = "\u0301\u0323"
+
+
+def is_spelt_right(word: str) -> bool:
+    """Return whether a word is a Vietnamese syllable spelt as the orthography has it."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tones = [ch for ch in decomposed if ch in _TONES]
+    bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
+    found = _SYLLABLE.match(bare)
+    if len(tones) > 1 or found is None:
+        return False
+    if len(word) > 1 and not (word[1:].islower() or word.isupper()):
+        return False  # "TuÊn", "NguyÔn": a capital inside a syllable is a font's letter
+    onset, nucleus, final = found.groups()
+    front = nucleus[0] in _FRONT
+    if onset in ("k", "gh", "ngh") and not front or onset in ("c", "ng") and front:
+        return False
+    if onset == "qu" and nucleus[0] in "uưo" or nucleus == "y" and final and onset != "qu":
+        return False
+    return final not in _ABRUPT_FINALS or bool(tones) and tones[0] in _ABRUPT_TONES
+
+
+# Characters that well-formed Vietnamese text never holds: the upper half of Latin-1 apart from
+# Vietnamese letters (every TCVN3 and VNI surface character is there: "¨", "§", "Þ", the soft
+# hyphen that is TCVN3's "ư") and combining marks left over after NFC.
+_STRAY = re.compile(
+    "["
+    + "".join(re.escape(chr(c)) for c in range(0x80, 0x100) if chr(c) not in VIETNAMESE_LETTERS)
+    + "\u0300-\u036f]"
+)
+
+
+# Characters a legacy-font cell cannot hold: beyond 8 bits, but for the two that viparse reads back
+# as TCVN3 letters (a PDF's stand-ins for "ư" and "ã").
+_BEYOND_8_BIT = re.compile("[^\x00-\xff\u2212\u2219]")
+
+# Whitespace-separated words already looked at (a file repeats its words), and how many to keep.
+_CHECKED_WORDS: dict[str, bool] = {}
+_CHECKED_WORDS_MAX = 100_000
+
+
+def reads_as_vietnamese(text: str) -> bool:
+    """Return whether text is well-formed as it stands: accented words are syllables, no strays."""
+    if _STRAY.search(text):
+        return False
+    checked = _CHECKED_WORDS
+    for word in text.split():
+        if word.isascii():
+            continue
+        good = checked.get(word)
+        if good is None:
+            good = all(is_spelt_right(w) for w in _WORD.findall(word) if not w.isascii())
+            if len(checked) >= _CHECKED_WORDS_MAX:
+                checked.clear()
+            checked[word] = good
+        if not good:
+            return False
+    return True
+
+
 class DecodingError(ValueError):
     """Raised when bytes cannot be decoded with the encoding asked for."""
 
@@ -70,6 +138,7 @@ def identity(text: str) -> str:
     return text
 
 
+@cache
 def converter(font: str | None) -> Converter:
     """Return the function that turns one cell of a legacy font's text into Unicode NFC."""
     if font is None:
@@ -82,6 +151,29 @@ def converter(font: str | None) -> Converter:
         return convert(text, charmap) if not text.isascii() else text
 
     return to_unicode
+
+
+@lru_cache(maxsize=4096)
+def legacy_reading(text: str) -> tuple[str, str] | None:
+    """Return (font, Unicode text) when a cell of Unicode text is TCVN3 or VNI text, else None.
+
+    A cell is taken for legacy-font text when it holds only 8-bit characters, as those fonts do,
+    is not well-formed Vietnamese as it stands and a font's reading of it is. When both fonts give
+    one, the reading with more accented syllables wins, then the one whose letters are more
+    frequent in Vietnamese (viparse's model).
+    """
+    if text.isascii() or max(text) > "\xff" and _BEYOND_8_BIT.search(text):
+        return None  # "Trưởng phòng ½": Unicode letters beyond 8 bits, so Unicode
+    if reads_as_vietnamese(text):
+        return None
+    best: tuple[int, float, int, str, str] | None = None
+    for rank, font in enumerate(LEGACY_FONTS):
+        converted = converter(font)(text)
+        if converted != text and reads_as_vietnamese(converted):
+            score = vietnamese_score(converted), letter_score(converted)
+            reading = (*score, -rank, font, converted)
+            best = reading if best is None or reading > best else best
+    return None if best is None else (best[3], best[4])
 
 
 def vietnamese_score(text: str) -> int:

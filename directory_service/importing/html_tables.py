@@ -30,6 +30,7 @@ from directory_service.importing.table import (
     NumberedRow,
     Table,
     cell_cleaner,
+    fits_header,
     no_header_error,
     tabulate,
 )
@@ -216,10 +217,13 @@ def read_html(data: bytes, forced: str | None, http_charset: str | None = None) 
             if header is None:
                 continue
             looks = vietnamese_score(" ".join(" ".join(row) for row in head))
-            score = (header.score, looks, -rank, -order)
+            score = (header.score, fits_header(grid, header, font), looks, -rank, -order)
             if best is None or score > best[0]:
                 best = (score, grid, font, name)
     if best is None:
         raise no_header_error(" của bảng nào trong trang", " of any table on the page")
     _, grid, font, name = best
-    return tabulate(_numbered(grid), cell_cleaner(font), kind="html", encoding=name)
+    unicode = forced is None and font is None and name in (UTF8, UTF16)
+    return tabulate(
+        _numbered(grid), cell_cleaner(font), kind="html", encoding=name, cell_fonts=unicode
+    )

@@ -34,7 +34,7 @@ from directory_service.importing.rows import (
     Issue,
     SourceRow,
 )
-from directory_service.importing.table import Table
+from directory_service.importing.table import Table, convert_legacy_cells
 from directory_service.model import STATUS_LEFT
 from directory_service.text import clean
 
@@ -225,11 +225,12 @@ def read_ldif(open_binary: Callable[[], BinaryIO], forced: str | None) -> Table:
     """Return the Table of an LDIF file's person entries."""
     issues: list[Issue] = []
     font = forced if forced in ("tcvn3", "vni") else None
+    rows = _rows(open_binary, font, issues)
     return Table(
         kind="ldif",
         encoding=font or UTF8,
         header=list(ATTRIBUTES),
         columns=dict(ATTRIBUTES),
-        rows=_rows(open_binary, font, issues),
+        rows=convert_legacy_cells(rows, issues) if forced is None else rows,
         issues=issues,
     )

@@ -13,6 +13,8 @@ NAME_TOO_LONG = "name-too-long"
 NAME_LINES = "name-lines"
 NAME_ONE_WORD = "name-one-word"
 NAME_PREFIX = "name-prefix"
+NAME_FONT = "name-font"
+LEGACY_FONT = "legacy-font"
 MAIL_MISSING = "mail-missing"
 MAIL_FIXED = "mail-fixed"
 MAIL_PERSONAL = "mail-personal"
@@ -45,6 +47,16 @@ REASONS: dict[str, tuple[str, str]] = {
     NAME_PREFIX: (
         "Đã bỏ học hàm, học vị trước họ tên: {prefix}",
         "Removed an academic title before the name: {prefix}",
+    ),
+    NAME_FONT: (
+        "Họ và tên có ký tự ngoài bảng chữ cái tiếng Việt ({chars}): có vẻ tệp bị sai phông chữ"
+        " hoặc bảng mã",
+        "The name has characters outside the Vietnamese alphabet ({chars}): the text looks like"
+        " a wrong font or encoding",
+    ),
+    LEGACY_FONT: (
+        "Đã chuyển từ bảng mã {font} sang Unicode (giá trị gốc ở cột Giá trị)",
+        "Converted from {font} to Unicode (the original is in the Value column)",
     ),
     MAIL_MISSING: ("Thiếu địa chỉ thư điện tử", "The email address is missing"),
     addresses.NO_AT: ("Địa chỉ thư điện tử thiếu ký tự @", "The email address has no @"),
@@ -106,6 +118,10 @@ SUGGEST_NAME_DIGITS = (
 SUGGEST_NAME_CHARS = (
     "Chỉ ghi họ tên, không ghi chức vụ hay ghi chú / Keep only the name, without title or notes"
 )
+SUGGEST_NAME_FONT = (
+    "Nhập lại với --encoding tcvn3 hoặc --encoding vni, hoặc lưu lại tệp ở dạng Unicode"
+    " / Import again with --encoding tcvn3 or --encoding vni, or save the file again as Unicode"
+)
 SUGGEST_NAME_TOO_LONG = (
     "Kiểm tra ô có gộp nhiều người không / Check whether several people share the cell"
 )
@@ -137,6 +153,11 @@ def issue(
     """Return an Issue for a row with the reason `key` worded in both languages."""
     vi, en = REASONS[key]
     return Issue(row, column, value, vi.format(**fields), en.format(**fields), suggestion, rejected)
+
+
+def legacy_font_issue(row: int, column: str, value: str, font: str, converted: str) -> Issue:
+    """Return the flag for a cell read as TCVN3 or VNI text: its original value and the reading."""
+    return issue(row, column, value, LEGACY_FONT, converted, False, font=font.upper())
 
 
 def personal_suggestion(domain: str | None) -> str:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..text import split_name
+from ..text import clean, split_name
 from . import addresses
 from . import messages as m
 from .cells import clean_cell
+from .encoding import VIETNAMESE_LETTERS
 from .rows import (
     FAMILY,
     GIVEN,
@@ -36,8 +37,12 @@ from .unit_match import AMBIGUOUS, OUTSIDE, UnitMatcher
 MAX_NAME_LENGTH = 80
 MAX_NAME_WORDS = 8
 PHONE_DIGITS = (8, 15)
-# Letters (with any stray combining mark), space, hyphen, apostrophes and the dot of "V. An".
-_NOT_NAME = re.compile(r"[^\w\u0300-\u036f '’.\-]|[\d_]")
+# Letters, space, hyphen, apostrophes and the dot of "V. An".
+_NOT_NAME = re.compile(r"[^\w '’.\-]|[\d_]")
+# Characters neither ASCII nor in the Vietnamese alphabet; those of them that are letters, in the
+# upper half of Latin-1 (where TCVN3 and VNI have theirs: "Þ", "¸", "§"), combining marks left
+# over after NFC or U+FFFD are what a wrong font or encoding leaves in a name.
+_NOT_VIETNAMESE = re.compile(f"[^\\x00-\\x7f’{''.join(sorted(VIETNAMESE_LETTERS))}]")
 _DIGIT = re.compile(r"\d")
 _ACADEMIC_PREFIX = re.compile(r"^(?:(?:p?gs|tskh|ts|ths|bs|ks|ls|ds|cn)\s*\.\s*)+", re.IGNORECASE)
 _WORD_START = re.compile(r"(?:^|(?<=[\s\-'’]))\w")
@@ -62,6 +67,24 @@ def _bad_name_characters(name: str) -> str:
     return "".join(dict.fromkeys(_NOT_NAME.findall(name)))
 
 
+def _is_wrong_font(ch: str) -> bool:
+    """Return whether a character outside the Vietnamese alphabet looks like a font's mojibake."""
+    return ch.isalpha() or ch <= "\xff" or unicodedata.combining(ch) > 0 or ch == "\ufffd"
+
+
+def _wrong_font_characters(name: str) -> str:
+    """Return the characters of a name that a wrong font or encoding left there, once each."""
+    if name.isascii():
+        return ""
+    found = [ch for ch in _NOT_VIETNAMESE.findall(name) if _is_wrong_font(ch)]
+    return "".join(dict.fromkeys(found))
+
+
+def _shown(ch: str) -> str:
+    """Return a character as a report shows it: itself, or its code point when unseen alone."""
+    return ch if ch.isprintable() and not unicodedata.combining(ch) else f"U+{ord(ch):04X}"
+
+
 def _name(row: SourceRow) -> tuple[tuple[str, str, str] | None, list[Issue]]:
     """Return the row's (family, middle, given) and the issues with its name."""
     values = row.values
@@ -80,9 +103,13 @@ def _name(row: SourceRow) -> tuple[tuple[str, str, str] | None, list[Issue]]:
 
     def reject(key: str, suggestion: str = "", **fields: object) -> tuple[None, list[Issue]]:
         """Add the rejection to the issues, on the column holding the bad characters if any."""
-        found = [c for c, p in zip(columns, parts, strict=True) if p and _bad_name_characters(p)]
+        bad = _wrong_font_characters if key == m.NAME_FONT else _bad_name_characters
+        found = [c for c, p in zip(columns, parts, strict=True) if p and bad(p)]
         where = found[0] if found and key != m.NAME_TOO_LONG else column
-        issues.append(m.issue(row.number, where, written, key, suggestion, **fields))
+        value = written
+        if key == m.NAME_FONT:  # as read, with any soft hyphen (TCVN3's "ư") left in
+            value = " ".join(p for p in (clean(values.get(c) or "") for c in columns) if p)
+        issues.append(m.issue(row.number, where, value, key, suggestion, **fields))
         return None, issues
 
     if not written:
@@ -93,6 +120,10 @@ def _name(row: SourceRow) -> tuple[tuple[str, str, str] | None, list[Issue]]:
         return reject(m.NAME_DIGITS, m.SUGGEST_NAME_SWAPPED)
     if _DIGIT.search(written):
         return reject(m.NAME_DIGITS, m.SUGGEST_NAME_DIGITS)
+    foreign = _wrong_font_characters(written)
+    if foreign:
+        shown = " ".join(_shown(ch) for ch in foreign)
+        return reject(m.NAME_FONT, m.SUGGEST_NAME_FONT, chars=shown)
     bad = _bad_name_characters(written)
     if bad:
         return reject(m.NAME_CHARS, m.SUGGEST_NAME_CHARS, chars=" ".join(bad))

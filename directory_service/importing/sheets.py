@@ -137,4 +137,5 @@ def read_workbook(source: Path | bytes, kind: str, sheet: str | None, forced: st
         encoding=font or "unicode",
         sheet=name,
         on_close=workbook.close,
+        cell_fonts=forced is None and font is None,
     )

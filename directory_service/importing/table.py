@@ -6,15 +6,35 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from types import TracebackType
 
-from directory_service.importing.encoding import converter, vietnamese_score
+from directory_service.importing.encoding import (
+    converter,
+    legacy_reading,
+    reads_as_vietnamese,
+    vietnamese_score,
+)
 from directory_service.importing.headers import HEADER_SEARCH_ROWS, Header, find_header
-from directory_service.importing.layout import body_rows
-from directory_service.importing.rows import Issue, SourceRow
+from directory_service.importing.layout import SECTION, body_rows
+from directory_service.importing.messages import legacy_font_issue
+from directory_service.importing.rows import (
+    FAMILY,
+    GIVEN,
+    MIDDLE,
+    NAME,
+    TITLE,
+    UNIT,
+    UNIT_CODE,
+    Issue,
+    SourceRow,
+)
 from directory_service.text import clean
+from directory_service.unit_lists import unquote
 
 # A source row as a reader yields it: its 1-based number in the file and its cells, or the Issue
 # that says why it could not be read at all.
 NumberedRow = tuple[int, list[str] | Issue]
+# Columns whose cells are read one by one as TCVN3 or VNI text when that is what they hold, in a
+# file that is Unicode as a whole (a name pasted from an old document).
+LEGACY_CHECKED = (NAME, FAMILY, MIDDLE, GIVEN, TITLE, UNIT)
 
 
 class ImportFormatError(Exception):
@@ -71,12 +91,14 @@ class Table:
 
 
 def cell_cleaner(font: str | None) -> Callable[[str], str]:
-    """Return the function applied to every cell: legacy-font conversion, NFC, whitespace."""
+    """Return the function applied to every cell: export quote, legacy font, NFC, whitespace."""
     to_unicode = converter(font)
 
     def clean_cell(text: str) -> str:
         if not text:
             return ""
+        if text[0] == "'":  # "'-ba@...": our CSV/XLSX export guards it against formulas
+            text = unquote(text)
         if text.isascii():  # most cells: nothing to convert or normalise
             return " ".join(text.split())
         return clean(to_unicode(text))
@@ -84,23 +106,56 @@ def cell_cleaner(font: str | None) -> Callable[[str], str]:
     return clean_cell
 
 
+def fits_header(rows: list[list[str]], header: Header | None, font: str | None) -> bool:
+    """Return False for a legacy font when the header, as it stands, is accented Vietnamese.
+
+    Such a header is Unicode, and so is its file: legacy-font cells in it (names pasted from an
+    old document) are then read one by one, not the whole file in their font.
+    """
+    if font is None or header is None:
+        return True
+    text = clean(" ".join(" ".join(row) for row in rows[header.first : header.last + 1]))
+    return text.isascii() or not reads_as_vietnamese(text)
+
+
 def choose_font(
     rows: list[list[str]], fonts: Iterable[str | None]
 ) -> tuple[str | None, Header | None]:
     """Return the legacy font (or None) whose reading of rows finds the best header, and it."""
-    best: tuple[tuple[int, int], str | None, Header | None] | None = None
+    best: tuple[tuple[int, bool, int], str | None, Header | None] | None = None
     for font in fonts:
         to_unicode = converter(font)
         cleaned = [[clean(to_unicode(c)) for c in row] for row in rows]
         header = find_header(cleaned[:HEADER_SEARCH_ROWS])
         score = (
             header.score if header else -1,
+            fits_header(rows, header, font),
             vietnamese_score(" ".join(" ".join(row) for row in cleaned)),
         )
         if best is None or score > best[0]:
             best = (score, font, header)
     assert best is not None
     return best[1], best[2]
+
+
+def convert_legacy_cells(
+    rows: Iterable[SourceRow], issues: list[Issue], columns: Iterable[str] = LEGACY_CHECKED
+) -> Iterator[SourceRow]:
+    """Yield rows with their name, title and unit cells in TCVN3 or VNI converted and flagged."""
+    columns = tuple(columns)
+    for row in rows:
+        values = row.values
+        for column in columns:
+            value = values.get(column)
+            if value and not value.isascii() and (reading := legacy_reading(value)):
+                issues.append(legacy_font_issue(row.number, column, value, *reading))
+                values[column] = reading[1]
+        section = row.raw.get(SECTION)
+        if section and not section.isascii() and not values.get(UNIT) and not values.get(UNIT_CODE):
+            if reading := legacy_reading(section):  # the section heading names the row's unit
+                issues.append(legacy_font_issue(row.number, UNIT, section, *reading))
+                row.raw[SECTION] = reading[1]
+        yield row
 
 
 def _once(release: Callable[[], None] | None) -> Callable[[], None]:
@@ -122,8 +177,13 @@ def tabulate(
     encoding: str,
     sheet: str | None = None,
     on_close: Callable[[], None] | None = None,
+    cell_fonts: bool = False,
 ) -> Table:
-    """Find the header among the first rows of source and return the Table of the rows below."""
+    """Find the header among the first rows of source and return the Table of the rows below.
+
+    With cell_fonts (a file read as Unicode, no --encoding given) name, title and unit cells in
+    TCVN3 or VNI are converted one by one and flagged.
+    """
     on_close = _once(on_close)
     issues: list[Issue] = []
     head: list[tuple[int, list[str]]] = []
@@ -142,6 +202,7 @@ def tabulate(
         on_close()
         raise
     rest = head[header.last + 1 :]
+    checked = [c for c in LEGACY_CHECKED if c in header.columns]
 
     def cleaned() -> Iterator[tuple[int, list[str] | Issue]]:
         yield from rest
@@ -150,7 +211,8 @@ def tabulate(
 
     def stream() -> Iterator[SourceRow]:
         try:
-            yield from body_rows(cleaned(), header, issues)
+            rows = body_rows(cleaned(), header, issues)
+            yield from convert_legacy_cells(rows, issues, checked) if cell_fonts else rows
         finally:
             on_close()
 

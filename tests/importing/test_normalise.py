@@ -160,6 +160,40 @@ def test_bad_names_are_rejected(hanoi, name, reasons):
     assert_complete(issue)
 
 
+@pytest.mark.parametrize(
+    ("name", "chars"),
+    [
+        ("Vò ThÞ Lan", "Þ"),  # TCVN3, left as it was
+        ("Vị ThÞ Lan", "Þ"),  # TCVN3 read as VNI
+        ("Nguyễn Văn ð", "ð"),
+        ("Nguy¸n V¨n An", "¸ ¨"),
+        ("D\xad¬ng V¨n H\xadng", "¬ ¨"),  # TCVN3's "ư" is a soft hyphen: kept in the report
+        ("Lê Thị Müller", "ü"),
+        ("Trần Thị\u0300 Mai", "U+0300"),  # a second tone mark left over
+    ],
+)
+def test_name_in_a_wrong_font_or_encoding_is_rejected_with_the_way_out(hanoi, name, chars):
+    record, issues = normalise_row(row(9, name=name), hanoi)
+    assert record is None
+    [issue] = issues
+    assert (issue.row, issue.column, issue.value) == (9, "name", name)
+    assert issue.reason_en == (
+        f"The name has characters outside the Vietnamese alphabet ({chars}): the text looks like"
+        " a wrong font or encoding"
+    )
+    assert issue.reason_vi.startswith(f"Họ và tên có ký tự ngoài bảng chữ cái tiếng Việt ({chars})")
+    for advice in ("--encoding tcvn3", "--encoding vni", "Unicode"):
+        assert advice in issue.suggestion
+    assert_complete(issue)
+
+
+def test_a_wrong_font_is_reported_on_the_split_name_column_holding_it(hanoi):
+    source = row(name=None, family="Vò", middle="ThÞ", given="Lan")
+    _, [issue] = normalise_row(source, hanoi)
+    assert (issue.column, issue.value) == ("middle", "Vò ThÞ Lan")
+    assert "wrong font" in issue.reason_en
+
+
 def test_name_with_at_suggests_swapped_columns(hanoi):
     _, [issue] = normalise_row(row(name="an@hanoi.gov.vn"), hanoi)
     assert "swapped" in issue.suggestion and "đổi chỗ" in issue.suggestion
@@ -224,6 +258,13 @@ def test_certain_typos_are_fixed_and_flagged(hanoi, cell, fixed, fix):
     assert issue.reason_en == f"Fixed a typo in the email address: {fix}"
     assert issue.reason_vi == f"Đã sửa lỗi gõ trong địa chỉ thư điện tử: {fix}"
     assert (issue.row, issue.value, issue.suggestion, issue.rejected) == (8, cell, fixed, False)
+
+
+@pytest.mark.parametrize("cell", ["'-ba@hanoi.gov.vn", "'-ba@hanoi.gov.vn'", "`-ba@hanoi.gov.vn"])
+def test_a_quote_before_an_address_is_not_part_of_it(cell):
+    assert [c.address for c in split_cell(cell)] == ["-ba@hanoi.gov.vn"]
+    assert [c.address for c in split_cell(f"an@hanoi.gov.vn; {cell}")][1] == "-ba@hanoi.gov.vn"
+    assert [c.address for c in split_cell("o'neil@hanoi.gov.vn")] == ["o'neil@hanoi.gov.vn"]
 
 
 def test_comma_between_two_addresses_is_not_a_typo():

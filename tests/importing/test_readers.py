@@ -8,6 +8,7 @@ import unicodedata
 import pytest
 
 from directory_service.importing.headers import match_header
+from directory_service.importing.layout import SECTION
 from directory_service.importing.readers import ImportFormatError, read_rows
 from directory_service.importing.rows import (
     FAMILY,
@@ -321,6 +322,85 @@ def test_legacy_cells_in_a_spreadsheet(tmp_path):
     table, read = _read_all(write_xlsx(tmp_path / "vni.xlsx", rows))
     assert table.encoding == "vni"
     assert [r.values[NAME] for r in read] == NAMES
+
+
+# Legacy-font people pasted into a list that is Unicode otherwise, the way an old document's
+# names end up in a new spreadsheet: (name, title, unit, font of those cells).
+PASTED = [
+    ("Vũ Thị Lan", "Chuyên viên", "Văn phòng", "tcvn3"),
+    ("Dương Văn Hưng", "Phó Trưởng phòng", "Sở Nội vụ", "tcvn3"),  # "ư" is a soft hyphen there
+    ("Nguyễn Thị Thu", "Trưởng phòng", "Phòng Tổ chức", "tcvn3"),
+    ("Lê Thị Hồng Nhung", "Chuyên viên", "Văn phòng", "vni"),
+]
+# Unicode names that are not plain Vietnamese syllables, or read as such in a legacy font too.
+AS_WRITTEN = ["Y Blốk Êban", "H'Hen Niê", "Ksor Y Phôn", "Ngô Thị Thoa"]
+
+
+def _pasted_rows() -> list[list[str]]:
+    """Return a Unicode list with the PASTED people in their fonts and AS_WRITTEN ones after."""
+    rows = [HEADER, *PEOPLE]
+    for n, (name, title, unit, font) in enumerate(PASTED, 6):
+        legacy = [to_legacy(v, font) for v in (name, title, unit)]
+        rows.append([str(n), *legacy, f"p{n}@angiang.gov.vn", ""])
+    for n, name in enumerate(AS_WRITTEN, 6 + len(PASTED)):
+        rows.append([str(n), name, "Chuyên viên", "Văn phòng", f"p{n}@angiang.gov.vn", ""])
+    return rows
+
+
+def _check_pasted(table, read, first_row: int) -> None:
+    """Check the PASTED people were read in Unicode and flagged, cell by cell, the rest not."""
+    assert [r.values[NAME] for r in read] == NAMES + [p[0] for p in PASTED] + AS_WRITTEN
+    pasted = read[len(PEOPLE) : len(PEOPLE) + len(PASTED)]
+    assert [(r.values[TITLE], r.values[UNIT]) for r in pasted] == [p[1:3] for p in PASTED]
+    flags = {(i.row, i.column): i for i in table.issues}
+    expected = {}
+    for n, (name, title, unit, font) in enumerate(PASTED, first_row):
+        for column, value in ((NAME, name), (TITLE, title), (UNIT, unit)):
+            expected[(n, column)] = (to_legacy(value, font), value, font.upper())
+    assert set(flags) == set(expected)
+    for key, (original, converted, font) in expected.items():
+        flag = flags[key]
+        assert (flag.value, flag.suggestion, flag.rejected) == (original, converted, False)
+        assert f"from {font} to Unicode" in flag.reason_en and font in flag.reason_vi
+
+
+def test_legacy_font_cells_in_a_unicode_csv_are_converted_and_flagged(tmp_path):
+    path = _write(tmp_path, "pasted.csv", csv_text(_pasted_rows()).encode())
+    table, read = _read_all(path)
+    assert table.encoding == "utf-8"
+    assert "\xad" in to_legacy("Dương", "tcvn3")  # the soft hyphen was in the file
+    _check_pasted(table, read, first_row=7)
+    table, read = _read_all(path, encoding="utf-8")  # forced: every cell as it is
+    assert read[5].values[NAME] == to_legacy("Vũ Thị Lan", "tcvn3") and table.issues == []
+
+
+def test_legacy_font_names_in_a_unicode_workbook_are_converted_and_flagged(tmp_path):
+    table, read = _read_all(write_xlsx(tmp_path / "pasted.xlsx", _pasted_rows()))
+    assert table.encoding == "unicode"
+    _check_pasted(table, read, first_row=7)
+
+
+def test_a_legacy_font_section_heading_names_the_unit_in_unicode(tmp_path):
+    rows = [["STT", "Họ và tên", "Địa chỉ thư điện tử"], ["I", to_legacy("Văn phòng Sở", "tcvn3")]]
+    rows += [["1", "Nguyễn Văn An", "an@angiang.gov.vn"]]
+    table, [person] = _read_all(_write(tmp_path, "s.csv", csv_text(rows).encode()))
+    assert person.raw[SECTION] == "I. Văn phòng Sở"
+    [flag] = table.issues
+    assert (flag.row, flag.column, flag.value) == (3, UNIT, to_legacy("I. Văn phòng Sở", "tcvn3"))
+
+
+def test_the_export_quote_before_a_formula_character_is_not_read_as_data(tmp_path):
+    rows = [
+        HEADER,
+        ["1", "Nguyễn Văn An", "'- Phó phòng", "'=Sở Nội vụ", "'-an@angiang.gov.vn", "'+84 912"],
+        ["2", "Trần Thị Bình", "'Chuyên viên", "'@", "'@b.vn"],
+    ]
+    _, read = _read_all(_write(tmp_path, "q.csv", csv_text(rows).encode()))
+    values = [[r.values[c] for c in (TITLE, UNIT, MAIL, PHONE)] for r in read]
+    assert values == [
+        ["- Phó phòng", "=Sở Nội vụ", "-an@angiang.gov.vn", "+84 912"],
+        ["'Chuyên viên", "@", "@b.vn", ""],  # a quote before anything else is the file's own
+    ]
 
 
 def test_forced_encoding(tmp_path):

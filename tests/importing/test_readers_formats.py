@@ -193,6 +193,24 @@ def test_ldif_passes_over_people_marked_left_and_change_records(tmp_path):
     assert all("change record" in i.reason_en and i.suggestion for i in changes)
 
 
+def test_legacy_font_values_in_ldif_are_converted_and_flagged(tmp_path):
+    out = io.StringIO()
+    cn, title = to_legacy("Vũ Thị Lan", "tcvn3"), to_legacy("Chuyên viên", "vni")
+    person = {"objectClass": [b"inetOrgPerson"], "cn": [cn.encode()], "title": [title.encode()]}
+    LDIFWriter(out).unparse("uid=vtl,dc=gov,dc=vn", person | {"mail": [b"lan@x.vn"]})
+    path = tmp_path / "old.ldif"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    table = read_rows(path)
+    [row] = list(table.rows)
+    assert (row.values[NAME], row.values[TITLE]) == ("Vũ Thị Lan", "Chuyên viên")
+    assert [(i.column, i.value, i.rejected) for i in table.issues] == [
+        (NAME, cn, False),
+        (TITLE, title, False),
+    ]
+    [row] = list(read_rows(path, encoding="utf-8").rows)  # forced: as it is
+    assert row.values[NAME] == cn
+
+
 def test_ldif_is_recognised_by_content(tmp_path):
     path = tmp_path / "export.txt"
     path.write_bytes(b"dn: uid=a,dc=gov,dc=vn\ncn: Nguyen Van An\nmail: a@x.vn\n")
@@ -246,6 +264,24 @@ def test_html_file(tmp_path):
     path = tmp_path / "danh-ba.html"
     path.write_text(PAGE, encoding="utf-8")
     _check_page(read_rows(path))
+
+
+def test_legacy_font_cells_on_a_unicode_page_are_converted_and_flagged(tmp_path):
+    legacy = [to_legacy(v, "tcvn3") if i in (1, 2) else v for i, v in enumerate(PEOPLE[4])]
+    rows = [HEADER, PEOPLE[0], legacy]
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    path = tmp_path / "moi.html"
+    path.write_text(f'<html><head><meta charset="utf-8"></head><body><table>{body}</table>')
+    table = read_rows(path)
+    assert table.encoding == "utf-8"
+    assert [(r.values[NAME], r.values[TITLE]) for r in table.rows] == [
+        ("Nguyễn Văn An", "Giám đốc"),
+        ("Đỗ Minh Đức", "Trưởng phòng"),
+    ]
+    assert [(i.row, i.column, i.value) for i in table.issues] == [
+        (3, NAME, legacy[1]),
+        (3, TITLE, legacy[2]),
+    ]
 
 
 def test_html_in_a_legacy_font(tmp_path):
