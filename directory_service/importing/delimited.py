@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from directory_service.importing.encoding import (
     UTF8,
@@ -115,26 +115,40 @@ def choose_reading(sample: bytes, forced: str | None) -> tuple[str, str | None, 
     return best[1]
 
 
-def _records(reader: Iterator[list[str]]) -> Iterator[NumberedRow]:
+SUGGEST_UNREADABLE = (
+    "Xem các dòng này trong một trình soạn thảo văn bản (thường là một dấu ngoặc kép không"
+    " đóng), sửa rồi nhập lại / Look at these lines in a text editor (usually a double quote"
+    " that is not closed), correct them and import again"
+)
+
+
+def _unreadable(number: int, first: int, last: int, exc: csv.Error) -> Issue:
+    """Return the Issue of a record the csv reader gave up on, with the file lines it took."""
+    lines_vi = f"dòng {first}–{last}" if last > first else f"dòng {first}"
+    lines_en = f"lines {first}–{last}" if last > first else f"line {first}"
+    return Issue(
+        row=number,
+        column="",
+        value="",
+        reason_vi=f"Dòng không đọc được ({exc}); {lines_vi} của tệp bị bỏ qua",
+        reason_en=f"The row cannot be read ({exc}); {lines_en} of the file skipped",
+        suggestion=SUGGEST_UNREADABLE,
+    )
+
+
+def _records(reader: Any) -> Iterator[NumberedRow]:
     """Number the records of a csv reader, turning a malformed record into an Issue."""
     number = 0
     while True:
         number += 1
+        first = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield (
-                number,
-                Issue(
-                    row=number,
-                    column="",
-                    value="",
-                    reason_vi=f"Dòng không đọc được ({exc}); dòng bị bỏ qua",
-                    reason_en=f"The row cannot be read ({exc}); row skipped",
-                ),
-            )
+            yield number, _unreadable(number, first, reader.line_num, exc)
+            number += reader.line_num - first  # number on as if each line it took were a row
             continue
         yield number, row
 

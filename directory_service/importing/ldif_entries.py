@@ -4,6 +4,11 @@ python-ldap's LDIFParser pushes entries to handle(); to stream them as rows, and
 broken entry without losing the rest, the file is cut into entries at blank lines and each is
 parsed on its own.  Names in our exports carry the accented value first and the folded one second,
 so the first value of a name attribute is the one read.
+
+People marked left (govdirStatus: left) are skipped and noted in the report, not read: our LDIF
+export holds them (the CSV and XLSX exports do not), and re-importing an export must change
+nothing, while an import makes everyone it reads active.  So a person left stays left, and is
+retired (with --retire) if the directory still has them active.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from directory_service.importing.rows import (
     SourceRow,
 )
 from directory_service.importing.table import Table, convert_legacy_cells
+from directory_service.model import STATUS_LEFT
 from directory_service.text import clean
 
 # LDIF attribute -> canonical column, in the order the first one present wins.
@@ -48,6 +54,19 @@ ATTRIBUTES = {
 }
 _ALL_VALUES = frozenset({MAIL, PHONE})  # several addresses or numbers: all kept, "; "-joined
 _PERSON_CLASSES = frozenset({"person", "organizationalperson", "inetorgperson", "govdirperson"})
+SUGGEST_BROKEN = (
+    'Sửa mục theo cú pháp LDIF (mỗi dòng "thuộc tính: giá trị", các mục cách nhau một dòng'
+    ' trống) hoặc xuất lại tệp / Fix the entry\'s LDIF syntax (one "attribute: value" per line,'
+    " entries separated by a blank line) or export the file again"
+)
+SUGGEST_CHANGE = (
+    "Dùng tệp LDIF xuất từ thư mục (các mục, không phải lệnh thay đổi) / Use an LDIF export of"
+    " the directory (entries, not change records)"
+)
+SUGGEST_LEFT = (
+    "Nếu người này đã trở lại làm việc, sửa thành govdirStatus: active hoặc ghi vào danh sách"
+    " / If the person is back at work, change it to govdirStatus: active or add them to a list"
+)
 
 
 class _EntryParser(LDIFParser):
@@ -90,6 +109,8 @@ def _texts(values: list[bytes]) -> list[str]:
     """Return the values that are text (a photo is not), decoded."""
     texts = []
     for value in values:
+        if not isinstance(value, bytes):  # a value by URL ("jpegPhoto:< file:..."): not fetched
+            continue
         try:
             texts.append(value.decode("utf-8"))
         except UnicodeDecodeError:
@@ -115,6 +136,49 @@ def _row(
         return None
     raw = {"dn": dn} | {name: "; ".join(texts) for name, texts in attrs.items()}
     return SourceRow(number=number, values=values, raw=raw)
+
+
+def _first(entry: dict[str, list[bytes]], name: str) -> str:
+    """Return the first value of an attribute (named in any case) as text, or ""."""
+    for key, values in entry.items():
+        if key.lower() == name.lower():
+            texts = _texts(values)
+            return texts[0].strip() if texts else ""
+    return ""
+
+
+def _skipped(
+    number: int, line: int, dn: str, entry: dict[str, list[bytes]], to_text: Callable[[str], str]
+) -> Issue | None:
+    """Return the Issue of an entry that is not read: a change record, or a person marked left."""
+    where_vi, where_en = (
+        f"Mục LDIF thứ {number} (dòng {line})",
+        f"LDIF entry {number} (line {line})",
+    )
+    change = _first(entry, "changetype")
+    if change:
+        return Issue(
+            row=number,
+            column="changetype",
+            value=change,
+            reason_vi=f"{where_vi} là lệnh thay đổi {dn}, không phải một người; mục bị bỏ qua",
+            reason_en=f"{where_en} is a change record for {dn}, not a person; entry skipped",
+            suggestion=SUGGEST_CHANGE,
+        )
+    if _first(entry, "govdirStatus").lower() == STATUS_LEFT:
+        name = to_text(_first(entry, "displayName") or _first(entry, "cn")) or dn
+        return Issue(
+            row=number,
+            column="govdirStatus",
+            value=STATUS_LEFT,
+            reason_vi=f"{where_vi}: {name} đã nghỉ; không nhập, vì nhập sẽ đưa người này trở lại"
+            " làm việc",
+            reason_en=f"{where_en}: {name} is marked left; not imported, as importing would make"
+            " them active again",
+            suggestion=SUGGEST_LEFT,
+            rejected=False,
+        )
+    return None
 
 
 def _rows(
@@ -143,10 +207,15 @@ def _rows(
                         value=chunk[:200].decode("utf-8", "replace"),
                         reason_vi=f"Mục LDIF thứ {number} (dòng {line}) không đọc được: {exc}",
                         reason_en=f"LDIF entry {number} (line {line}) cannot be read: {exc}",
+                        suggestion=SUGGEST_BROKEN,
                     )
                 )
                 continue
             for dn, entry in parser.entries:
+                skipped = _skipped(number, line, dn, entry, to_text)
+                if skipped is not None:
+                    issues.append(skipped)
+                    continue
                 row = _row(number, dn, entry, to_text)
                 if row is not None:
                     yield row

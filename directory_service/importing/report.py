@@ -11,6 +11,8 @@ HEADER = (
     "Dòng / Row", "Cột / Column", "Giá trị / Value", "Trạng thái / Status",
     "Lý do", "Reason", "Gợi ý / Suggestion",
 )  # fmt: skip
+WHOLE_ROW = "cả dòng / whole row"  # the column of an issue about a whole row or entry
+_WHOLE_ROW_COLUMNS = frozenset({"", "*"})
 
 
 def report_rows(issues: list[Issue]) -> list[tuple]:
@@ -18,7 +20,8 @@ def report_rows(issues: list[Issue]) -> list[tuple]:
     rows: list[tuple] = [HEADER]
     for i in sorted(issues, key=lambda i: (i.row, i.column)):
         status = "Bị loại / rejected" if i.rejected else "Lưu ý / flagged"
-        cells = (i.column, i.value, status, i.reason_vi, i.reason_en, i.suggestion)
+        column = WHOLE_ROW if i.column in _WHOLE_ROW_COLUMNS else i.column
+        cells = (column, i.value, status, i.reason_vi, i.reason_en, i.suggestion)
         rows.append((i.row, *(neutralise(str(c)) for c in cells)))
     return rows
 

@@ -19,7 +19,7 @@ from directory_service.slapd import free_ports
 from directory_service.store import Directory
 from directory_service.up import prepare
 
-from .test_import_end_to_end import agency_workbook
+from .test_import_end_to_end import PROGRESS_BAR_BUG, agency_workbook, on_terminal
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +109,7 @@ def test_govdir_import_offline_command(tmp_path):
     run = subprocess.run([*cmd, "--offline"], env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "4 valid" in run.stdout and "Added 4 people" in run.stdout
+    assert "slapadd" not in run.stderr and "\r" not in run.stderr  # no progress bar on a pipe
     retire = subprocess.run([*cmd, "--offline", "--retire"], env=env, capture_output=True)
     assert retire.returncode == 2 and b"--retire" in retire.stderr
     again = subprocess.run([*cmd, "--offline"], env=env, capture_output=True, text=True)
@@ -120,6 +121,20 @@ def test_govdir_import_offline_command(tmp_path):
         assert len(search_people(directory, "Sở Tư pháp", "01").people) == 4
     finally:
         slapd.stop()
+
+
+@PROGRESS_BAR_BUG
+def test_govdir_import_offline_shows_a_progress_bar_on_a_terminal(tmp_path):
+    data_dir = tmp_path / "inst"
+    state, slapd = prepare(data_dir, *free_ports(2), demo_people=0, quiet=True)
+    xlsx = tmp_path / "stp.xlsx"
+    agency_workbook(xlsx)
+    env = dict(os.environ, GOVDIR_DATA_DIR=str(data_dir))
+    cmd = [sys.executable, "-m", "directory_service.cli", "import", str(xlsx), "--unit", "01"]
+    code, out = on_terminal([*cmd, "--offline"], env)
+    assert code == 0, out
+    assert "Added 4 people" in out
+    assert "\rslapadd: 4 people [" in out, out  # tqdm's last line, drawn by close()
 
 
 def test_a_failing_source_stops_slapadd_cleanly_keeping_what_came_before(tmp_path):

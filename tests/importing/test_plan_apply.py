@@ -70,7 +70,8 @@ def test_a_refused_entry_is_isolated_and_its_batch_still_lands(import_directory,
     bad.attrs["govdirStatus"] = [b"active", b"twice"]  # single-valued: slapd refuses the entry
     result = apply_plan(admin_conn, plan, batch=10)
     assert [f.change.row for f in result.failures] == [bad.row]
-    assert "govdirStatus" in result.failures[0].error or result.failures[0].error
+    error = result.failures[0].error  # slapd's own words: "... govdirStatus: multiple values ..."
+    assert "govdirStatus" in error and "multiple values" in error, error
     assert result.applied == {"add": 29}
     with_bad_fixed = make_plan(import_directory, "01", records)
     assert with_bad_fixed.count("add") == 1  # only the refused one is still to do
@@ -78,12 +79,16 @@ def test_a_refused_entry_is_isolated_and_its_batch_still_lands(import_directory,
 
 def test_plan_stays_inside_the_target_unit(import_directory, admin_conn):
     apply_plan(admin_conn, make_plan(import_directory, "79", people(5, unit="79-SNV", start=600)))
+    [(outside, _)] = admin_conn.search_s(
+        "dc=gov,dc=vn", ldap.SCOPE_SUBTREE, "(mail=nv600.snv@hanoi.gov.vn)", ["1.1"]
+    )
+    assert ",govdirUnitCode=79-SNV,govdirUnitCode=79," in outside  # there, not listed for 01
     plan = make_plan(import_directory, "01", people(3, start=700), retire=True)
+    retired = {c.dn for c in plan.changes if c.kind == "retire"}
+    hanoi = "," + import_directory.unit("01").dn
+    assert retired and all(dn.endswith(hanoi) for dn in retired)  # 01's earlier people
     assert all(",govdirUnitCode=79," not in c.dn for c in plan.changes)
-    try:
-        admin_conn.search_s("dc=gov,dc=vn", ldap.SCOPE_SUBTREE, "(mail=nv600.snv@hanoi.gov.vn)")
-    finally:
-        pass
+    assert len(plan.changes) == 3 + len(retired)  # three adds; no other unit's people touched
 
 
 def test_derived_values_follow_the_name_and_the_unit(import_directory, admin_conn):

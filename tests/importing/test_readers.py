@@ -256,6 +256,18 @@ def test_utf16_with_bom(tmp_path):
     assert [r.values[NAME] for r in read] == NAMES
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(tmp_path, codec):
+    # Saved by a program that writes no byte-order mark: the zero bytes tell the byte order.
+    data = _list_text("\t").encode(codec)
+    assert not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    table, read = _read_all(_write(tmp_path, "u16.txt", data))
+    assert (table.kind, table.encoding) == ("csv", "utf-16")
+    assert table.header[:2] == ["STT", "Họ và tên"]
+    assert [r.values[NAME] for r in read] == NAMES
+    assert read[4].values[UNIT] == "Phòng Tổ chức"
+
+
 def test_nfd_text_becomes_nfc(tmp_path):
     data = unicodedata.normalize("NFD", _list_text()).encode()
     _, read = _read_all(_write(tmp_path, "nfd.csv", data))

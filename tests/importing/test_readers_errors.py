@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+import re
 import tracemalloc
 import zipfile
 
 import pytest
 
 from directory_service.importing.readers import ImportFormatError, read_rows
+from directory_service.importing.rows import MAIL
 from tests.importing.agency_files import HEADER, PEOPLE, csv_text, write_xlsx
 
 
@@ -31,6 +33,30 @@ def test_unreadable_row_is_reported_and_skipped(tmp_path):
     assert len(read) == 1999
     assert [(i.row, i.rejected) for i in table.issues] == [(1501, True)]
     assert "encoding" in table.issues[0].reason_en and "bảng mã" in table.issues[0].reason_vi
+
+
+def test_a_quote_left_open_is_one_report_line_naming_the_lines_it_took(tmp_path):
+    people = [
+        [str(i), f"Nguyễn Văn An {i}", "Chuyên viên", "Văn phòng", f"a{i}@x.gov.vn", ""]
+        for i in range(1, 4001)
+    ]
+    lines = csv_text([HEADER, *people]).splitlines(keepends=True)
+    lines[10] = lines[10].replace("Nguyễn", '"Nguyễn')  # row 10's name opens a quote, never closed
+    table = read_rows(_write(tmp_path, "quote.csv", "".join(lines).encode()))
+    read = list(table.rows)
+    [issue] = table.issues
+    found = re.search(r"lines 11–(\d+) of the file skipped", issue.reason_en)
+    assert found, issue.reason_en
+    last = int(found.group(1))
+    assert f"dòng 11–{last} của tệp bị bỏ qua" in issue.reason_vi
+    assert (issue.row, issue.rejected) == (11, True) and "field limit" in issue.reason_en
+    assert "ngoặc kép" in issue.suggestion and "double quote" in issue.suggestion
+    # The lines the open quote took are gone; every line after them is read, numbered by line.
+    assert 11 < last < 4001
+    assert [r.values[MAIL] for r in read] == [f"a{i}@x.gov.vn" for i in range(1, 10)] + [
+        f"a{i}@x.gov.vn" for i in range(last, 4001)
+    ]
+    assert [r.number for r in read[8:11]] == [10, last + 1, last + 2]
 
 
 # --- Streaming -------------------------------------------------------------------------------

@@ -162,6 +162,35 @@ def test_ldif(tmp_path):
     assert "jpegphoto" not in rows[0].raw or rows[0].raw["jpegphoto"] == ""
     assert rows[1].values[NAME] == "Trần Thị Bình"
     assert [(i.row, "line" in i.reason_en) for i in table.issues] == [(3, True)]
+    assert "LDIF" in table.issues[0].suggestion and " / " in table.issues[0].suggestion
+
+
+def test_ldif_passes_over_people_marked_left_and_change_records(tmp_path):
+    unit = "govdirUnitCode=VP01,ou=units,dc=gov,dc=vn"
+    path = tmp_path / "export.ldif"
+    path.write_bytes(
+        f"dn: uid=pactive,{unit}\nobjectClass: govdirPerson\ncn: Lê Văn Ba\n"
+        "mail: ba.lv@angiang.gov.vn\ngovdirStatus: active\n"
+        "jpegPhoto:< file:///nonexistent/ba.jpg\n\n"
+        f"dn: uid=pleft,{unit}\nobjectClass: govdirPerson\ncn: Hồ Thị Tư\n"
+        "mail: tu.ht@angiang.gov.vn\nGOVDIRSTATUS: Left\n\n"
+        f"dn: uid=pactive,{unit}\nchangetype: modify\nreplace: title\ntitle: Chuyên viên\n-\n\n"
+        f"dn: uid=pgone,{unit}\nchangetype: delete\n\n".encode()
+    )
+    table = read_rows(path)
+    rows = list(table.rows)
+    assert [(r.number, r.values[NAME], r.values[MAIL]) for r in rows] == [
+        (1, "Lê Văn Ba", "ba.lv@angiang.gov.vn")  # the photo given by URL is not fetched
+    ]
+    left, *changes = table.issues
+    assert (left.row, left.column, left.value, left.rejected) == (2, "govdirStatus", "left", False)
+    assert "Hồ Thị Tư" in left.reason_vi and "Hồ Thị Tư" in left.reason_en
+    assert "govdirStatus: active" in left.suggestion
+    assert [(i.row, i.column, i.value, i.rejected) for i in changes] == [
+        (3, "changetype", "modify", True),
+        (4, "changetype", "delete", True),
+    ]
+    assert all("change record" in i.reason_en and i.suggestion for i in changes)
 
 
 def test_legacy_font_values_in_ldif_are_converted_and_flagged(tmp_path):
