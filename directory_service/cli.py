@@ -79,7 +79,7 @@ def cmd_import_offline(args: argparse.Namespace) -> int:
         outcome = run_offline_import(
             slapd, args.file, args.unit, dry_run=args.dry_run, encoding=args.encoding,
             report=args.report, ldif_out=args.ldif_out, check=args.check,
-            create_units=args.create_units, progress=bar.update if bar else None,
+            create_units=args.create_units, progress=bar.update if bar is not None else None,
         )  # fmt: skip
     except (ImportFormatError, UnknownTargetError, OfflineImportError) as e:
         print(f"govdir import: {e}", file=sys.stderr)
@@ -134,7 +134,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             directory, args.file, args.unit, writer=directory.connection(),
             dry_run=args.dry_run, encoding=args.encoding, retire=args.retire,
             create_units=args.create_units, report=args.report,
-            progress=bar.update if bar else None,
+            progress=bar.update if bar is not None else None,
         )  # fmt: skip
     except (ImportFormatError, UnknownTargetError) as e:
         print(f"govdir import: {e}", file=sys.stderr)

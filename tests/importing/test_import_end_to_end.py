@@ -268,15 +268,6 @@ def test_retire_marks_the_people_missing_from_the_list_left(
     assert "0 add, 0 modify, 0 move, 0 retire; 3 unchanged" in again.stdout, again.stdout
 
 
-# cli.py hands tqdm's bound method on with `bar.update if bar else None`; tqdm's __bool__ raises
-# TypeError for a bar without a total, so on a terminal the command stops before it imports.
-# The fix is `bar.update if bar is not None else None` (online and offline); then drop this mark.
-PROGRESS_BAR_BUG = pytest.mark.xfail(
-    strict=True, reason="cli.py: `if bar` calls tqdm.__bool__, TypeError without a total"
-)
-
-
-@PROGRESS_BAR_BUG
 def test_a_progress_bar_shows_on_a_terminal(empty_instance, import_directory, tmp_path):
     path = tmp_path / "skh.csv"
     people = [

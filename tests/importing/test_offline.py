@@ -19,7 +19,7 @@ from directory_service.slapd import free_ports
 from directory_service.store import Directory
 from directory_service.up import prepare
 
-from .test_import_end_to_end import PROGRESS_BAR_BUG, agency_workbook, on_terminal
+from .test_import_end_to_end import agency_workbook, on_terminal
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +123,6 @@ def test_govdir_import_offline_command(tmp_path):
         slapd.stop()
 
 
-@PROGRESS_BAR_BUG
 def test_govdir_import_offline_shows_a_progress_bar_on_a_terminal(tmp_path):
     data_dir = tmp_path / "inst"
     state, slapd = prepare(data_dir, *free_ports(2), demo_people=0, quiet=True)
