@@ -11,6 +11,7 @@ import ldap.filter
 
 from .entries import UNIT_RDN
 from .instance import ConnectionSettings
+from .slapd_config import WEB_LONG_TIME_LIMIT
 from .text import fold_key, word_sort_key
 
 PERSON_ATTRS = [
@@ -20,6 +21,12 @@ PERSON_ATTRS = [
 OPERATION_TIMEOUT = 300.0
 UNITS_LIMIT = 1_000_000  # the whole unit list, past the soft size limit
 UNIT_ATTRS = ["ou", UNIT_RDN, "govdirUnitType", "mail", "govdirMailDomain", "govdirUnitPath"]
+
+
+# Answers that say the server cannot serve a search now, as opposed to a wrong request.
+_OVERLOADED = (
+    ldap.TIMELIMIT_EXCEEDED, ldap.ADMINLIMIT_EXCEEDED, ldap.BUSY, ldap.UNAVAILABLE,
+)  # fmt: skip
 
 
 class DirectoryUnavailable(RuntimeError):
@@ -176,13 +183,15 @@ class Directory:
 
     def search(
         self, filterstr: str, attrs: list[str], base: str | None = None,
-        scope: int = ldap.SCOPE_SUBTREE, limit: int = 0,
+        scope: int = ldap.SCOPE_SUBTREE, limit: int = 0, time_limit: int = -1,
     ) -> tuple[list[tuple[str, dict[str, list[bytes]]]], bool]:  # fmt: skip
         """Return (entries, truncated): the entries found, and whether a size limit cut them."""
         for attempt in (1, 2):
             conn = self._conn()
             try:
-                return self._collect(conn, base or self.base_dn, scope, filterstr, attrs, limit)
+                return self._collect(
+                    conn, base or self.base_dn, scope, filterstr, attrs, limit, time_limit
+                )
             except (ldap.SERVER_DOWN, ldap.CONNECT_ERROR) as e:
                 self._local.conn = None
                 if attempt == 2:
@@ -192,8 +201,8 @@ class Directory:
         raise AssertionError("unreachable")
 
     @staticmethod
-    def _collect(conn, base, scope, filterstr, attrs, limit):
-        msgid = conn.search_ext(base, scope, filterstr, attrs, sizelimit=limit)
+    def _collect(conn, base, scope, filterstr, attrs, limit, time_limit=-1):
+        msgid = conn.search_ext(base, scope, filterstr, attrs, timeout=time_limit, sizelimit=limit)
         entries, truncated = [], False
         try:
             while True:
@@ -205,6 +214,11 @@ class Directory:
             truncated = True
         except ldap.NO_SUCH_OBJECT:
             pass
+        except _OVERLOADED as e:
+            # Not an error in the request: the server could not answer it now (a cold cache, a
+            # busy machine). The web shows its "try again" page rather than a stack trace.
+            text = ldap_error_text(e)
+            raise DirectoryUnavailable(f"the directory could not answer: {text}") from e
         return entries, truncated
 
     def person(self, uid: str) -> PersonInfo | None:
@@ -217,7 +231,10 @@ class Directory:
         """Return every unit by code, cached for a few minutes (units change rarely)."""
         with self._lock:
             if self._units is None or time.monotonic() - self._units_at > self._unit_ttl:
-                entries, _ = self.search("(objectClass=govdirUnit)", UNIT_ATTRS, limit=UNITS_LIMIT)
+                entries, _ = self.search(
+                    "(objectClass=govdirUnit)", UNIT_ATTRS, limit=UNITS_LIMIT,
+                    time_limit=WEB_LONG_TIME_LIMIT,
+                )  # fmt: skip
                 self._units = {u.code: u for u in (unit_from_entry(*e) for e in entries)}
                 self._units_at = time.monotonic()
             return self._units

@@ -6,8 +6,8 @@ import ldap
 import ldap.modlist
 import pytest
 
-from directory_service.slapd_config import ADDRESSBOOK_SIZE_LIMIT
-from directory_service.store import Directory
+from directory_service.slapd_config import ADDRESSBOOK_SIZE_LIMIT, WEB_LONG_TIME_LIMIT
+from directory_service.store import Directory, DirectoryUnavailable
 
 from .conftest import TEST_PEOPLE, settings_for
 from .mail_clients import CLIENTS, assertions
@@ -111,6 +111,22 @@ def test_addressbook_is_read_only_and_size_limited(instance):
         conn.modify_s(dn, [(ldap.MOD_REPLACE, "title", [b"Hacked"])])
     [(_, attrs)] = conn.search_s(dn, ldap.SCOPE_BASE, attrlist=["userPassword", "cn"])
     assert "userPassword" not in attrs and attrs["cn"]
+
+
+def test_the_web_account_may_ask_for_a_long_time_limit(instance):
+    conn = config_conn(instance)
+    [(_, db)] = conn.search_s("cn=config", ldap.SCOPE_SUBTREE, "(olcSuffix=*)", ["olcLimits"])
+    [web] = [v.decode() for v in db["olcLimits"] if "cn=web," in v.decode()]
+    assert f"time.hard={WEB_LONG_TIME_LIMIT}" in web and "time.soft=10" in web
+
+
+def test_a_search_the_server_cannot_finish_in_time_is_directory_unavailable(instance):
+    # An unindexed OR of many inner substrings makes slapd test every entry against each one.
+    slow = "(|" + "".join(f"(govdirMiddleName=*q{n}x*)" for n in range(3000)) + ")"
+    web = Directory(settings_for(instance, "web"))
+    with pytest.raises(DirectoryUnavailable, match="could not answer"):
+        web.search(slow, ["cn"], time_limit=1)
+    assert len(web.units()) > 1000  # the same connection still serves
 
 
 def test_wrong_password_is_refused(instance):
