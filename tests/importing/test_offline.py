@@ -99,13 +99,23 @@ def test_offline_load_is_what_the_online_path_would_write(
         slapd.stop()
 
 
-def test_govdir_import_offline_command(tmp_path):
+def offline_command(tmp_path):
+    """Return a stopped instance holding only the tree, its environment and an import command."""
     data_dir = tmp_path / "inst"
     state, slapd = prepare(data_dir, *free_ports(2), demo_people=0, quiet=True)
     xlsx = tmp_path / "stp.xlsx"
     agency_workbook(xlsx)
     env = dict(os.environ, GOVDIR_DATA_DIR=str(data_dir))
-    cmd = [sys.executable, "-m", "directory_service.cli", "import", str(xlsx), "--unit", "01"]
+    return (
+        state,
+        slapd,
+        env,
+        [sys.executable, "-m", "directory_service.cli", "import", str(xlsx), "--unit", "01"],
+    )
+
+
+def test_govdir_import_offline_command(tmp_path):
+    state, slapd, env, cmd = offline_command(tmp_path)
     run = subprocess.run([*cmd, "--offline"], env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "4 valid" in run.stdout and "Added 4 people" in run.stdout
@@ -124,12 +134,7 @@ def test_govdir_import_offline_command(tmp_path):
 
 
 def test_govdir_import_offline_shows_a_progress_bar_on_a_terminal(tmp_path):
-    data_dir = tmp_path / "inst"
-    state, slapd = prepare(data_dir, *free_ports(2), demo_people=0, quiet=True)
-    xlsx = tmp_path / "stp.xlsx"
-    agency_workbook(xlsx)
-    env = dict(os.environ, GOVDIR_DATA_DIR=str(data_dir))
-    cmd = [sys.executable, "-m", "directory_service.cli", "import", str(xlsx), "--unit", "01"]
+    _, _, env, cmd = offline_command(tmp_path)
     code, out = on_terminal([*cmd, "--offline"], env)
     assert code == 0, out
     assert "Added 4 people" in out
