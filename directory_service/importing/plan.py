@@ -369,7 +369,9 @@ def make_plan(
         for dn, attrs in existing:
             status = attrs.get("govdirStatus", [b""])[0].decode()
             if dn not in seen and status != STATUS_LEFT:
-                retires.append(Change("retire", dn, {"govdirStatus": [STATUS_LEFT.encode()]}))
+                left = {"govdirStatus": [STATUS_LEFT.encode()]}
+                name = _first_value(attrs, "displayName", "cn")
+                retires.append(Change("retire", dn, left, name=name))
     # A new unit is made only for the people who land in it.
     units = unit_changes(index, [u for u in new_units if u.code in first_rows], first_rows)
     plan.changes = units + moves + modifies + adds + retires

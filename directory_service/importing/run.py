@@ -64,11 +64,17 @@ class ImportOutcome:
         )
 
 
+REFUSED_SUGGESTION = (
+    "Sửa dòng này theo lý do nêu trên rồi nhập lại tệp (các dòng khác đã được ghi) / Correct this"
+    " row as the reason says and import the file again (the other rows are in place)"
+)
+
+
 def failure_issues(result: ApplyResult) -> list[Issue]:
     """Return the changes the directory refused as report lines."""
     return [
         Issue(f.change.row or 0, "*", f.change.name, "Thư mục từ chối thay đổi: " + f.error,
-              "The directory refused the change: " + f.error)
+              "The directory refused the change: " + f.error, REFUSED_SUGGESTION)
         for f in result.failures
     ]  # fmt: skip
 

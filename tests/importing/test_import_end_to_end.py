@@ -257,8 +257,8 @@ def test_retire_marks_the_people_missing_from_the_list_left(
     retired = retire_thang(empty_instance, tmp_path)
     assert retired.returncode == 0, retired.stdout + retired.stderr
     assert "0 add, 0 modify, 0 move, 1 retire; 3 unchanged" in retired.stdout
-    [(kind, row, _, dn)] = listed_changes(retired.stdout)
-    assert (kind, row) == ("retire", "-") and dn.startswith("uid=")
+    [(kind, row, name, dn)] = listed_changes(retired.stdout)
+    assert (kind, row, name) == ("retire", "-", "Nguyễn Đức Thắng") and dn.startswith("uid=")
     assert "Applied: 1 retire" in retired.stdout
     after = statuses(import_directory, "01-STP")
     assert after == dict(before, **{THANG: "left"})  # marked left, not deleted; others stay

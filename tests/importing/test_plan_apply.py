@@ -9,6 +9,7 @@ import ldap
 from directory_service.importing.apply import apply_plan
 from directory_service.importing.plan import make_plan
 from directory_service.importing.rows import Record
+from directory_service.importing.run import failure_issues
 
 
 def people(n: int, unit: str = "01-SNV", start: int = 0) -> list[Record]:
@@ -73,6 +74,12 @@ def test_a_refused_entry_is_isolated_and_its_batch_still_lands(import_directory,
     error = result.failures[0].error  # slapd's own words: "... govdirStatus: multiple values ..."
     assert "govdirStatus" in error and "multiple values" in error, error
     assert result.applied == {"add": 29}
+    [line] = failure_issues(result)  # the report line: its row, slapd's words, and a way out
+    assert (
+        line.row == bad.row
+        and error in line.reason_en
+        and "import the file again" in line.suggestion
+    )
     with_bad_fixed = make_plan(import_directory, "01", records)
     assert with_bad_fixed.count("add") == 1  # only the refused one is still to do
 
