@@ -37,7 +37,9 @@ def start_up(data_dir: Path, *extra: str) -> tuple[subprocess.Popen, dict[str, s
 
 def stop(proc: subprocess.Popen) -> str:
     proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=60)
+    # up waits up to 10 s for the web UI and 30 s for slapd, then kills; a killed slapd can
+    # still sit in the kernel while a busy disk syncs its database, so allow well beyond that.
+    out, _ = proc.communicate(timeout=180)
     assert proc.returncode == 0, out
     return out
 
