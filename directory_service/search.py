@@ -277,8 +277,7 @@ def _broad_candidates(
     """Return (entries, truncated): people matching each word by name, title, address or unit."""
     rest, in_units = words, None
     if span := unit_phrase(directory, words):
-        start, length, in_units = span
-        rest = words[:start] + words[start + length :]
+        rest, in_units = _outside(words, span), span[2]
     units = {w: units_named(directory, w) for w in rest if "@" not in w}
     return directory.search(
         people_filter(rest, unit_code, units, in_units), PERSON_ATTRS, limit=CANDIDATE_LIMIT
@@ -294,14 +293,19 @@ def _in_named_units(
     They fill what the name matches left of the candidate list (at least a page), and leave
     out those already among the name matches.
     """
-    start, length, codes = span
-    rest = words[:start] + words[start + length :]
+    rest, codes = _outside(words, span), span[2]
     limit = max(CANDIDATE_LIMIT - len(named), UNIT_MATCHES_MIN)
     found, cut = directory.search(
         people_filter(rest, unit_code, in_units=codes), PERSON_ATTRS, limit=limit
     )
     seen = {dn for dn, _ in named}
     return rest, [e for e in found if e[0] not in seen], cut
+
+
+def _outside(words: list[str], span: tuple[int, int, list[str]]) -> list[str]:
+    """Return the words outside a unit phrase (start, length, codes)."""
+    start, length, _ = span
+    return words[:start] + words[start + length :]
 
 
 def _order(attrs: dict[str, list[bytes]], words: list[str], accented: list[str]) -> tuple:

@@ -81,10 +81,15 @@ def _all(attrs: dict[str, list[bytes]], name: str) -> list[str]:
     return [v.decode() for v in attrs.get(name, [])]
 
 
+def shown_name(attrs: dict[str, list[bytes]]) -> str:
+    """Return a person entry's name as shown: displayName, else the first (accented) cn."""
+    return _first(attrs, "displayName") or _first(attrs, "cn")
+
+
 def person_order_fields(attrs: dict[str, list[bytes]]) -> tuple[str, str, str, str, str]:
     """Return what people are ranked and sorted by: name as shown, title, family, middle, given."""
     return (
-        _first(attrs, "displayName") or _first(attrs, "cn"),
+        shown_name(attrs),
         _first(attrs, "title"),
         _first(attrs, "sn"),
         _first(attrs, "govdirMiddleName"),

@@ -22,7 +22,7 @@ from ..entries import TreeIndex
 from ..loading import Entry, ldif_chunks
 from ..slapd import Slapd
 from ..store import UnitInfo, unit_from_entry
-from .plan import as_unit, elsewhere_issue, new_uid, record_person
+from .plan import as_unit, clash_issues, new_uid, record_person
 from .readers import read_rows
 from .report import write_report
 from .run import ImportOutcome, UnknownTargetError, valid_records
@@ -85,11 +85,9 @@ def person_entries(
     """
     uids: set[str] = set()
     for rec in records:
-        clashes = [a for a in rec.mail if a.lower() in elsewhere] if elsewhere else ()
+        clashes = clash_issues(index, target, rec, rec.mail, elsewhere) if elsewhere else []
         if clashes:
-            outcome.issues += [
-                elsewhere_issue(index, target, rec, a, elsewhere[a.lower()]) for a in clashes
-            ]
+            outcome.issues += clashes
             outcome.valid -= 1
             continue
         if rec.unit_code not in index.units and matcher is not None:

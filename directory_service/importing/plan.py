@@ -10,7 +10,7 @@ import ldap.filter
 
 from ..entries import PERSON_CLASSES, TreeIndex
 from ..model import STATUS_ACTIVE, STATUS_LEFT, Person, Unit
-from ..store import Directory, UnitInfo
+from ..store import Directory, UnitInfo, shown_name
 from ..text import fold_key
 from . import messages as m
 from .rows import MAIL, NAME, Issue, Record
@@ -194,13 +194,6 @@ def holders_outside(
     return found
 
 
-def _first_value(attrs: Attrs, *names: str) -> str:
-    for name in names:
-        if attrs.get(name):
-            return attrs[name][0].decode()
-    return ""
-
-
 def _common_parent(index: TreeIndex, target: str, code: str) -> str | None:
     """Return "CODE name" of the lowest unit above both the target and a unit, if any."""
     if code not in index.paths:
@@ -224,8 +217,8 @@ def elsewhere_issue(
         code, fields = holder, {}
     else:
         dn, attrs = holder
-        code = _first_value(attrs, "govdirUnitCode")
-        fields = {"holder": _first_value(attrs, "displayName", "cn") or dn}
+        code = (attrs.get("govdirUnitCode") or [b""])[0].decode()
+        fields = {"holder": shown_name(attrs) or dn}
     unit = index.units.get(code)
     suggestion = m.elsewhere_suggestion(_common_parent(index, target, code))
     key = m.MAIL_ELSEWHERE if fields else m.MAIL_ELSEWHERE_UNIT
@@ -235,9 +228,18 @@ def elsewhere_issue(
     )  # fmt: skip
 
 
+def clash_issues(
+    index: TreeIndex, target: str, rec: Record, addresses: Iterable[str],
+    holders: dict[str, tuple[str, Attrs]] | dict[str, str],
+) -> list[Issue]:  # fmt: skip
+    """Return the rejections of those of a row's addresses that holders (by lower case) hold."""
+    return [elsewhere_issue(index, target, rec, a, holders[a.lower()])
+            for a in addresses if a.lower() in holders]  # fmt: skip
+
+
 def renamed_issue(rec: Record, old: Attrs, address: str) -> Issue:
     """Return the flag of a row that renames the person its address belongs to."""
-    old_name = _first_value(old, "displayName", "cn")
+    old_name = shown_name(old)
     return m.issue(rec.row, NAME, rec.full_name, m.RENAMED, m.SUGGEST_RENAMED, False,
                    old=old_name, new=rec.full_name, mail=address)  # fmt: skip
 
@@ -351,11 +353,10 @@ def make_plan(
     moves, modifies, adds = [], [], []
     first_rows: dict[str, int] = {}  # unit code -> the first row landing in it
     for row in rows:
-        clashes = [a for a in row.claimed if a.lower() in held]
+        clashes = clash_issues(index, target, row.rec, row.claimed, held)
         if clashes:
             # Nothing is written for the row: two entries would hold one address.
-            plan.issues += [elsewhere_issue(index, target, row.rec, a, held[a.lower()])
-                            for a in clashes]  # fmt: skip
+            plan.issues += clashes
             continue  # a matched person stays as they are (and is not retired)
         if row.renamed_from is not None:
             flag = renamed_issue(row.rec, row.renamed_from, row.by_address)
@@ -370,7 +371,7 @@ def make_plan(
             status = attrs.get("govdirStatus", [b""])[0].decode()
             if dn not in seen and status != STATUS_LEFT:
                 left = {"govdirStatus": [STATUS_LEFT.encode()]}
-                name = _first_value(attrs, "displayName", "cn")
+                name = shown_name(attrs)
                 retires.append(Change("retire", dn, left, name=name))
     # A new unit is made only for the people who land in it.
     units = unit_changes(index, [u for u in new_units if u.code in first_rows], first_rows)
