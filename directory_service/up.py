@@ -162,6 +162,9 @@ def serve(
         stop["now"] = True
 
     previous = signal.signal(signal.SIGTERM, on_term)
+    # Started in the background by a script (`cmd &`, nohup), a process inherits SIGINT ignored,
+    # and Python then leaves it ignored: Ctrl-C or `kill -INT` would never stop us.
+    inherited_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         wait_for_port(port, web)
         shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
@@ -179,7 +182,7 @@ def serve(
         pass
     finally:
         # A second Ctrl-C while stopping must not leave slapd or the web UI behind.
-        previous_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         try:
             if web.poll() is None:
@@ -190,7 +193,7 @@ def serve(
                     web.kill()
             slapd.stop()
         finally:
-            signal.signal(signal.SIGINT, previous_int)
+            signal.signal(signal.SIGINT, inherited_int)
             signal.signal(signal.SIGTERM, previous)
         print("Stopped.", flush=True)
     return 0

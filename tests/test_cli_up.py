@@ -17,9 +17,12 @@ BANNER_KEYS = ("Web", "LDAP URI", "Address book bind DN", "Address book password
 
 def start_up(data_dir: Path, *extra: str) -> tuple[subprocess.Popen, dict[str, str]]:
     cmd = [sys.executable, "-m", "directory_service.cli", "up", "--data-dir", str(data_dir), *extra]
+    # As a script's background job (`govdir up &`) starts it: with SIGINT ignored, which a
+    # process inherits; Ctrl-C (SIGINT) must still stop it.
     proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True
-    )
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )  # fmt: skip
     lines: dict[str, str] = {}
     deadline = time.monotonic() + 240
     assert proc.stdout is not None
