@@ -76,20 +76,20 @@ def any_word_filter(word: str, unit_codes: list[str] = ()) -> str:
 
 def units_named(directory: Directory, word: str) -> list[str]:
     """Return the codes of units with a name word starting with word, or [] if too many."""
-    codes = [code for code, words in directory.unit_name_words().items()
-             if any(w.startswith(word) for w in words)]  # fmt: skip
-    return codes if len(codes) <= MAX_UNITS_PER_WORD else []
+    index = directory.unit_words()
+    codes = index.starting(word)
+    return index.in_order(codes) if len(codes) <= MAX_UNITS_PER_WORD else []
 
 
 def unit_phrase(directory: Directory, words: list[str]) -> tuple[int, int, list[str]] | None:
     """Return (start, length, codes) of the longest run of 2+ words that names a few units."""
-    names = directory.unit_name_words()
+    index = directory.unit_words()
     for length in range(len(words), 1, -1):
         for start in range(len(words) - length + 1):
             phrase = words[start : start + length]
             if any("@" in w for w in phrase):
                 continue
-            codes = [code for code, nw in names.items() if _has_phrase(nw, phrase)]
+            codes = index.with_phrase(phrase)
             if 0 < len(codes) <= MAX_UNITS_PER_WORD:
                 return start, length, codes
     return None
@@ -109,14 +109,6 @@ def unit_name_phrase(directory: Directory, words: list[str]) -> tuple[int, int, 
             if 0 < len(codes) <= MAX_UNITS_PER_WORD:
                 return start, length, codes
     return None
-
-
-def _has_phrase(name_words: tuple[str, ...], phrase: list[str]) -> bool:
-    n = len(phrase)
-    return any(
-        all(name_words[i + k].startswith(phrase[k]) for k in range(n))
-        for i in range(len(name_words) - n + 1)
-    )
 
 
 def _scope(unit_code: str | None) -> list[str]:

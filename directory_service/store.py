@@ -13,6 +13,7 @@ from .entries import UNIT_RDN
 from .instance import ConnectionSettings
 from .slapd_config import WEB_LONG_TIME_LIMIT
 from .text import fold_key, word_sort_key
+from .unit_words import UnitWords
 
 PERSON_ATTRS = [
     "uid", "cn", "displayName", "sn", "givenName", "govdirMiddleName", "mail", "title",
@@ -257,6 +258,14 @@ class Directory:
             words = {code: tuple(fold_key(u.name).split()) for code, u in units.items()}
             self._name_words = cached = (units, words)
         return cached[1]
+
+    def unit_words(self) -> UnitWords:
+        """Return the units' folded name words, indexed for lookups by a word's beginning."""
+        names = self.unit_name_words()
+        cached = getattr(self, "_unit_words", None)
+        if cached is None or cached.names is not names:
+            self._unit_words = cached = UnitWords(names)
+        return cached
 
     def unit_name_endings(self) -> dict[tuple[str, ...], list[str]]:
         """Return the codes of units by every run of 2+ folded words that ends their names."""
