@@ -148,9 +148,23 @@ def converter(font: str | None) -> Converter:
         raise ValueError(f"unknown legacy font encoding {font!r}")
 
     def to_unicode(text: str) -> str:
-        return convert(text, charmap) if not text.isascii() else text
+        if text.isascii():
+            return text
+        converted = convert(text, charmap)
+        return converted.upper() if in_capitals(text) else converted
 
     return to_unicode
+
+
+def in_capitals(text: str) -> bool:
+    """Return whether legacy-font text is written in capitals: "NGUYÔN V¡N §øC".
+
+    The capitals fonts (.VnTimeH) show TCVN3's lower-case codes as capitals, so an all-capitals
+    name keeps lower-case codes for its toned letters; what tells is that its plain letters are
+    all capitals, and that some word has two or more of them ("Hå Lª", Hồ Lê, has one a word).
+    """
+    words = [[ch for ch in word if ch.isascii() and ch.isalpha()] for word in text.split()]
+    return any(len(w) >= 2 for w in words) and all(ch.isupper() for w in words for ch in w)
 
 
 @lru_cache(maxsize=4096)

@@ -439,3 +439,30 @@ def test_delimiters(tmp_path, delimiter):
     _, read = _read_all(_write(tmp_path, "d.csv", csv_text(rows, delimiter).encode()))
     assert [r.values[NAME] for r in read] == NAMES
     assert read[0].values[NOTE] == "Trưởng phòng, kiêm nhiệm"
+
+
+def _tcvn3_capitals(text: str) -> str:
+    """Return text in capitals as a .VnTimeH font is typed: lower-case codes for toned letters."""
+    return "".join(ch.upper() if ch.isascii() else ch for ch in to_legacy(text.lower(), "tcvn3"))
+
+
+def test_tcvn3_names_in_capitals_come_out_in_capitals(tmp_path):
+    assert _tcvn3_capitals("Nguyễn Văn Đức") == "NGUYÔN V¨N ®øC"
+    rows = [[to_legacy(v, "tcvn3") for v in HEADER]]
+    rows += [[p[0], _tcvn3_capitals(p[1]), *(to_legacy(v, "tcvn3") for v in p[2:])] for p in PEOPLE]
+    table, read = _read_all(_write(tmp_path, "caps.csv", csv_text(rows).encode("latin-1")))
+    assert table.encoding == "tcvn3"
+    assert [r.values[NAME] for r in read] == [n.upper() for n in NAMES]
+    assert read[0].values[TITLE] == "Giám đốc"  # not in capitals: left as it is
+
+
+def test_a_tcvn3_name_in_capitals_pasted_into_a_unicode_list(tmp_path):
+    rows = [HEADER, *PEOPLE, ["6", _tcvn3_capitals("Trần Thị Hoàng Yến"), "Chuyên viên",
+                              "Văn phòng", "yen@angiang.gov.vn", ""]]  # fmt: skip
+    table, read = _read_all(_write(tmp_path, "pasted.csv", csv_text(rows).encode()))
+    assert read[-1].values[NAME] == "TRẦN THỊ HOÀNG YẾN"
+    assert [(i.column, i.suggestion) for i in table.issues] == [(NAME, "TRẦN THỊ HOÀNG YẾN")]
+    # Two capitals in two words are not enough to tell: "Hå Lª" is Hồ Lê.
+    rows[-1][1] = to_legacy("Hồ Lê", "tcvn3")
+    table, read = _read_all(_write(tmp_path, "pasted2.csv", csv_text(rows).encode()))
+    assert read[-1].values[NAME] == "Hồ Lê"
