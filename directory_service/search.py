@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import ldap.filter
 
 from .store import PERSON_ATTRS, Directory, PersonInfo, person_from_entry, person_order_fields
-from .text import clean, fold_key, sort_key_parts
+from .text import clean, fold_key, sort_key_parts, tone_key
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 8
@@ -174,8 +174,8 @@ def _rank(name: str, title: str, words: list[str], accented: list[str]) -> tuple
         level = _word_level(tokens, words)
         if level == PARTIAL and fold_key(title).startswith(" ".join(words)):
             level = TITLE
-    name_words = clean(name).lower().split()
-    exact_accents = sum(1 for w in accented if w in name_words)
+    name_words = {tone_key(w) for w in clean(name).split()}
+    exact_accents = sum(1 for w in accented if tone_key(w) in name_words)
     return level, -exact_accents
 
 

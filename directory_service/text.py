@@ -44,6 +44,16 @@ def fold_key(text: str) -> str:
     return " ".join(fold(text).lower().split())
 
 
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+
+
+def tone_key(word: str) -> str:
+    """Return a lower-case word with its tone marks moved to its end: "Thuỷ" and "Thủy" agree."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tones = "".join(ch for ch in decomposed if ch in _TONE_MARKS)
+    return nfc("".join(ch for ch in decomposed if ch not in _TONE_MARKS)) + tones
+
+
 def clean(text: str) -> str:
     """Return text in NFC with runs of any whitespace collapsed to one space and ends stripped."""
     return " ".join(nfc(text).split())

@@ -112,6 +112,14 @@ def test_rank_levels():
     assert rank(named("Trần Bình", "Giám đốc"), ["giam", "doc"], [])[0] == TITLE
 
 
+def test_typed_diacritics_rank_either_tone_placement_as_exact():
+    for stored in ("Lê Thị Thủy", "Lê Thị Thuỷ"):  # tone on the u, and the old style on the y
+        for typed in ("thủy", "thuỷ", "THỦY"):
+            assert rank(named(stored), ["thuy"], [typed])[1] == -1, (stored, typed)
+    assert rank(named("Lê Thị Thúy"), ["thuy"], ["thủy"])[1] == 0  # another tone
+    assert rank(named("Lê Thị Thủy"), ["thuy"], ["thuy"])[1] == 0  # nothing typed with marks
+
+
 def test_whole_words_come_before_prefixes_past_the_candidate_limit(web_directory):
     people = everyone(web_directory)
     prefixed = [p for p in people if any(w.startswith("an") for w in fold_key(p.name).split())]
