@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import ldap.filter
 
 from .store import PERSON_ATTRS, Directory, PersonInfo, person_from_entry, person_order_fields
-from .text import clean, fold_key, sort_key_parts, tone_key
+from .text import clean, fold_key, search_words, sort_key_parts, tone_key
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 8
@@ -17,8 +16,6 @@ CANDIDATE_LIMIT = 100  # ranked per query: each candidate costs slapd an entry d
 EXACT_LIMIT = 100  # people with exactly the name typed, added when the candidates were cut
 UNIT_MATCHES_MIN = 20  # people of a unit the query names, after name matches that filled the list
 MAX_UNITS_PER_WORD = 200  # a word naming more units than this is too vague to narrow by unit
-# Keep letters, digits and the characters of an email address; everything else separates words.
-_WORD = re.compile(r"[\w@.+-]+")
 
 EXACT, ALL_WORDS, ALL_PREFIX, TITLE, PARTIAL = 0, 1, 2, 3, 4
 
@@ -48,7 +45,7 @@ def query_words(query: str) -> list[str]:
     """Return the folded, lower-case words of a query, or raise QueryError."""
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"query longer than {MAX_QUERY_CHARS} characters")
-    words = [w.strip(".-+") for w in _WORD.findall(fold_key(clean(query.replace("\0", " "))))]
+    words = search_words(clean(query.replace("\0", " ")))
     words = [w for w in words if len(w) >= MIN_WORD_CHARS and w != "_"]
     return words[:MAX_WORDS]
 
@@ -76,23 +73,13 @@ def any_word_filter(word: str, unit_codes: list[str] = ()) -> str:
 
 def units_named(directory: Directory, word: str) -> list[str]:
     """Return the codes of units with a name word starting with word, or [] if too many."""
-    index = directory.unit_words()
-    codes = index.starting(word)
-    return index.in_order(codes) if len(codes) <= MAX_UNITS_PER_WORD else []
+    codes = directory.unit_words().starting(word)
+    return codes if len(codes) <= MAX_UNITS_PER_WORD else []
 
 
 def unit_phrase(directory: Directory, words: list[str]) -> tuple[int, int, list[str]] | None:
     """Return (start, length, codes) of the longest run of 2+ words that names a few units."""
-    index = directory.unit_words()
-    for length in range(len(words), 1, -1):
-        for start in range(len(words) - length + 1):
-            phrase = words[start : start + length]
-            if any("@" in w for w in phrase):
-                continue
-            codes = index.with_phrase(phrase)
-            if 0 < len(codes) <= MAX_UNITS_PER_WORD:
-                return start, length, codes
-    return None
+    return directory.unit_words().longest_run(words, MAX_UNITS_PER_WORD)
 
 
 def unit_name_phrase(directory: Directory, words: list[str]) -> tuple[int, int, list[str]] | None:

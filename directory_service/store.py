@@ -12,7 +12,7 @@ import ldap.filter
 from .entries import UNIT_RDN
 from .instance import ConnectionSettings
 from .slapd_config import WEB_LONG_TIME_LIMIT
-from .text import fold_key, word_sort_key
+from .text import search_words, word_sort_key
 from .unit_words import UnitWords
 
 PERSON_ATTRS = [
@@ -255,7 +255,7 @@ class Directory:
         units = self.units()
         cached = getattr(self, "_name_words", None)
         if cached is None or cached[0] is not units:
-            words = {code: tuple(fold_key(u.name).split()) for code, u in units.items()}
+            words = {code: tuple(search_words(u.name)) for code, u in units.items()}
             self._name_words = cached = (units, words)
         return cached[1]
 

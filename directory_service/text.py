@@ -17,6 +17,7 @@ person in the directory, about a million names).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
@@ -42,6 +43,15 @@ def fold(text: str) -> str:
 def fold_key(text: str) -> str:
     """Return the lower-case folded text with whitespace collapsed, for matching and search keys."""
     return " ".join(fold(text).lower().split())
+
+
+# Letters, digits and the characters of an email address; everything else separates words.
+_SEARCH_WORD = re.compile(r"[\w@.+-]+")
+
+
+def search_words(text: str) -> list[str]:
+    """Return text's folded words as search matches them, without the dots and dashes around."""
+    return [w for w in (m.strip(".-+") for m in _SEARCH_WORD.findall(fold_key(text))) if w]
 
 
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng

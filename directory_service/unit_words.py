@@ -13,44 +13,67 @@ class UnitWords:
 
     def __init__(self, names: dict[str, tuple[str, ...]]):
         self.names = names
-        self._position = {code: i for i, code in enumerate(names)}
-        by_word: dict[str, list[str]] = {}
-        for code, words in names.items():
-            for word in dict.fromkeys(words):
-                by_word.setdefault(word, []).append(code)
+        self._codes = list(names)
+        by_word: dict[str, list[tuple[int, int]]] = {}
+        for n, words in enumerate(names.values()):
+            for position, word in enumerate(words):
+                by_word.setdefault(word, []).append((n, position))
         self._words = sorted(by_word)
-        self._codes = [by_word[w] for w in self._words]
-        self._cache: dict[str, frozenset[str]] = {}
+        self._places = [by_word[w] for w in self._words]
+        self._cache: dict[str, frozenset[tuple[int, int]]] = {}
+        self._starting: dict[str, list[str]] = {}
 
-    def starting(self, prefix: str) -> frozenset[str]:
-        """Return the codes of units with a name word that starts with prefix."""
+    def _where(self, prefix: str) -> frozenset[tuple[int, int]]:
+        """Return (unit number, word position) of every name word that starts with prefix."""
         found = self._cache.get(prefix)
         if found is None:
-            codes: set[str] = set()
+            places: set[tuple[int, int]] = set()
             i = bisect_left(self._words, prefix)
             while i < len(self._words) and self._words[i].startswith(prefix):
-                codes.update(self._codes[i])
+                places.update(self._places[i])
                 i += 1
-            found = frozenset(codes)
+            found = frozenset(places)
             if len(self._cache) < CACHE_SIZE:
                 self._cache[prefix] = found
         return found
 
-    def in_order(self, codes: Iterable[str]) -> list[str]:
-        """Return codes in the order of the unit list."""
-        return sorted(codes, key=self._position.__getitem__)
+    def starting(self, prefix: str) -> list[str]:
+        """Return the codes of units with a name word that starts with prefix, in list order."""
+        codes = self._starting.get(prefix)
+        if codes is None:
+            codes = self._in_order({n for n, _ in self._where(prefix)})
+            if len(self._starting) < CACHE_SIZE:
+                self._starting[prefix] = codes
+        return list(codes)
 
-    def with_phrase(self, phrase: list[str]) -> list[str]:
-        """Return the codes of units whose names hold phrase's words as prefixes, in a row."""
-        sets = sorted((self.starting(w) for w in phrase), key=len)
-        candidates = set(sets[0]).intersection(*sets[1:])
-        return self.in_order(c for c in candidates if has_phrase(self.names[c], phrase))
+    def longest_run(self, words: list[str], most: int) -> tuple[int, int, list[str]] | None:
+        """Return (start, length, codes) of the longest run of 2+ words naming 1 to most units.
 
+        A run names the units whose names hold its words as prefixes, in a row; of runs as
+        long, the first wins. Each start's matches are extended a word at a time, so every
+        run costs a filtering of the matches of the one before.
+        """
+        where = [self._where(w) for w in words]
+        best: tuple[int, int, list[str]] | None = None
+        for start in range(len(words) - 1):
+            first, second = where[start], where[start + 1]
+            if len(first) <= len(second):
+                found = {(n, p) for n, p in first if (n, p + 1) in second}
+            else:
+                found = {(n, p - 1) for n, p in second if (n, p - 1) in first}
+            length = 2
+            while found:
+                if best is None or length > best[1]:
+                    units = {n for n, _ in found}
+                    if len(units) <= most:
+                        best = (start, length, self._in_order(units))
+                if start + length == len(words):
+                    break
+                following = where[start + length]
+                found = {(n, p) for n, p in found if (n, p + length) in following}
+                length += 1
+        return best
 
-def has_phrase(name_words: tuple[str, ...], phrase: list[str]) -> bool:
-    """Return whether name_words holds a run of words starting with phrase's words in turn."""
-    n = len(phrase)
-    return any(
-        all(name_words[i + k].startswith(phrase[k]) for k in range(n))
-        for i in range(len(name_words) - n + 1)
-    )
+    def _in_order(self, numbers: Iterable[int]) -> list[str]:
+        """Return the codes of unit numbers in the order of the unit list."""
+        return [self._codes[n] for n in sorted(numbers)]

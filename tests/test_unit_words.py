@@ -2,39 +2,76 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from directory_service.text import fold_key
+from directory_service.text import search_words
 from directory_service.tree import build_tree
-from directory_service.unit_words import UnitWords, has_phrase
+from directory_service.unit_words import UnitWords
 
 
 @pytest.fixture(scope="module")
 def names():
-    return {u.code: tuple(fold_key(u.name).split()) for u in build_tree("2025")}
+    return {u.code: tuple(search_words(u.name)) for u in build_tree("2025")}
+
+
+def has_phrase(name_words: tuple[str, ...], phrase: list[str]) -> bool:
+    n = len(phrase)
+    return any(
+        all(name_words[i + k].startswith(phrase[k]) for k in range(n))
+        for i in range(len(name_words) - n + 1)
+    )
+
+
+def scanned_run(names, words: list[str], most: int):
+    """The longest run of 2+ words naming 1 to most units, found by scanning every unit."""
+    for length in range(len(words), 1, -1):
+        for start in range(len(words) - length + 1):
+            phrase = words[start : start + length]
+            codes = [c for c, name in names.items() if has_phrase(name, phrase)]
+            if 0 < len(codes) <= most:
+                return start, length, codes
+    return None
 
 
 @pytest.mark.parametrize("prefix", ["so", "tai", "chinh", "ubnd", "ha", "phuong", "xyzq", "d"])
 def test_starting_finds_what_a_scan_finds(names, prefix):
-    index = UnitWords(names)
     scanned = [c for c, words in names.items() if any(w.startswith(prefix) for w in words)]
-    assert index.in_order(index.starting(prefix)) == scanned
-    assert index.starting(prefix) is index.starting(prefix)  # remembered
+    assert UnitWords(names).starting(prefix) == scanned
 
 
-@pytest.mark.parametrize(
-    "phrase",
-    [["so", "tai", "chinh"], ["van", "phong", "ubnd"], ["ha", "noi"], ["tai", "so"], ["ph", "ba"]],
-)
-def test_with_phrase_finds_what_a_scan_finds(names, phrase):
+QUERIES = [
+    "giam doc so tai chinh",
+    "so tai chinh ha noi",
+    "truong phong phong van hoa - xa hoi",  # the dash is not a word on either side
+    "chanh van phong hdnd va ubnd van phong hdnd va ubnd",
+    "chuyen vien trung tam phuc vu hanh chinh cong",
+    "annv@hanoi.gov.vn so noi vu",
+    "nguyen van an",
+]
+
+
+def test_longest_run_finds_what_a_scan_finds(names):
     index = UnitWords(names)
-    scanned = [c for c, words in names.items() if has_phrase(words, phrase)]
-    assert index.with_phrase(phrase) == scanned
+    rng = random.Random(4)
+    vocabulary = sorted({w for words in names.values() for w in words})
+    queries = [search_words(q) for q in QUERIES]
+    queries += [[rng.choice(vocabulary)[: rng.randint(2, 6)] for _ in range(rng.randint(2, 5))]
+                for _ in range(12)]  # fmt: skip
+    found = 0
+    for words in queries:
+        for most in (200, 5):
+            expected = scanned_run(names, words, most)
+            assert index.longest_run(words, most) == expected, (words, most)
+            found += expected is not None
+    assert found >= 8  # the comparison covered runs that name units, not only misses
 
 
-def test_phrase_words_must_be_in_a_row():
+def test_runs_are_words_in_a_row_and_the_longest_first_wins():
     index = UnitWords({"A": ("so", "tai", "chinh"), "B": ("tai", "chinh", "so"), "C": ("so", "x")})
-    assert index.with_phrase(["so", "tai"]) == ["A"]
-    assert index.with_phrase(["tai", "ch"]) == ["A", "B"]
-    assert index.with_phrase(["chinh", "so"]) == ["B"]
-    assert index.in_order(index.starting("s")) == ["A", "B", "C"]
+    assert index.longest_run(["so", "tai"], 10) == (0, 2, ["A"])
+    assert index.longest_run(["tai", "ch", "so"], 10) == (0, 3, ["B"])
+    assert index.longest_run(["tai", "ch"], 1) is None  # two units: more than one
+    assert index.longest_run(["chinh", "x"], 10) is None
+    assert index.starting("s") == ["A", "B", "C"]
