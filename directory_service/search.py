@@ -161,6 +161,8 @@ def _rank(name: str, title: str, words: list[str], accented: list[str]) -> tuple
         level = _word_level(tokens, words)
         if level == PARTIAL and fold_key(title).startswith(" ".join(words)):
             level = TITLE
+    if not accented:
+        return level, 0
     name_words = {tone_key(w) for w in clean(name).split()}
     exact_accents = sum(1 for w in accented if tone_key(w) in name_words)
     return level, -exact_accents

@@ -57,6 +57,7 @@ def search_words(text: str) -> list[str]:
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
 
 
+@lru_cache(maxsize=1 << 14)  # name words repeat a lot
 def tone_key(word: str) -> str:
     """Return a lower-case word with its tone marks moved to its end: "Thuỷ" and "Thủy" agree."""
     decomposed = unicodedata.normalize("NFD", word.lower())
