@@ -8,13 +8,16 @@ Uses the instance in DIR (as bench_search.py builds it: 1,000,000 people), and:
    N new people as an agency CSV for one and the same N as LDIF for another;
 2. times `ldapadd -f` on the LDIF (one durable commit per entry) and `govdir import` on the CSV
    (read, normalise, plan, apply in transactions of 100), printing both rates and the ratio;
-3. imports an M-row list, changes 1% of its rows, and times the re-import.
+3. imports an M-row list, changes 1% of its rows, and times the re-import;
+4. puts back the database as it was before the run (copied aside at the start), so that the
+   instance keeps the 1,000,000 people bench_search.py measures, not more after each run.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import re
 import secrets
@@ -75,6 +78,21 @@ def unit_has_bench_people(directory: Directory, code: str) -> bool:
     return any(BENCH_MAIL.match(m) for _, attrs in entries for m in attrs.get("mail", []))
 
 
+def snapshot(slapd) -> Path:
+    """Copy the stopped instance's database aside (sparse, as LMDB leaves it); return the copy.
+
+    A copy left by a run that did not finish is put back first, so every run starts from the
+    instance as bench_search.py measured it.
+    """
+    db = slapd.layout.db_dir / "data.mdb"
+    saved = db.with_name("data.mdb.before-bench-import")
+    if saved.exists():
+        os.replace(saved, db)
+        (db.parent / "lock.mdb").unlink(missing_ok=True)
+    subprocess.run(["cp", "--sparse=always", str(db), str(saved)], check=True)
+    return saved
+
+
 def write_csv(path: Path, n: int, tag: str, unit: str, title: str = "Chuyên viên") -> None:
     """Write an agency list of n people in a unit."""
     with open(path, "w", newline="", encoding="utf-8") as f:
@@ -91,8 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", default=str(ROOT / "var" / "bench"))
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--reimport", type=int, default=50_000)
+    parser.add_argument(
+        "--keep", action="store_true", help="leave the imported people in the instance"
+    )
     args = parser.parse_args(argv)
     state, slapd = prepare(Path(args.data_dir), demo_people=1_000_000)
+    saved = None if args.keep else snapshot(slapd)
     slapd.start()
     tmp = Path(tempfile.mkdtemp(prefix="govdir-bench-import-"))
     try:
@@ -165,6 +187,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     finally:
         slapd.stop()
+        if saved is not None:
+            os.replace(saved, slapd.layout.db_dir / "data.mdb")
+            (slapd.layout.db_dir / "lock.mdb").unlink(missing_ok=True)  # LMDB makes a new one
+            print("put back the instance as it was before the run")
     return 0
 
 

@@ -2,11 +2,14 @@
 
     python benchmarks/bench_search.py [--data-dir DIR] [--people N] [--queries Q]
 
-Uses the instance in DIR (built with N synthetic people on first use, then reused), and:
+Uses the instance in DIR (built with N synthetic people on first use, then reused; the number
+of people it holds is counted and printed), and:
 1. times the same name searches through raw python-ldap (one connection, replaying the searches
    search_people makes for each query: filters, attributes, size limits) and through the JSON
-   API (/api/search, Flask in process), printing rates, p50/p95 and the ratio API/raw;
-2. times each mail client's autocomplete filter as the address-book account (p50/p95);
+   API (/api/search, Flask in process), printing rates, p50/p95 and the ratio API/raw; then
+   title-and-unit queries ("chuyen vien so tai chinh ha noi") through the API;
+2. times the HTML pages, and each mail client's autocomplete filter as the address-book account
+   (p50/p95);
 3. runs ldclt (389-ds-base's C load tool) on the exact-match filter when it is installed.
 """
 
@@ -30,6 +33,7 @@ from ldap.filter import filter_format  # noqa: E402
 
 from directory_service.instance import ConnectionSettings  # noqa: E402
 from directory_service.search import search_people  # noqa: E402
+from directory_service.slapd_config import WEB_LONG_TIME_LIMIT  # noqa: E402
 from directory_service.store import Directory  # noqa: E402
 from directory_service.text import fold_key  # noqa: E402
 from directory_service.up import prepare  # noqa: E402
@@ -47,6 +51,34 @@ def report(label: str, times: list[float]) -> float:
     rate = len(times) / sum(times)
     print(f"{label:34s} {rate:8,.0f}/s  p50 {pct(ms, 50):6.1f} ms  p95 {pct(ms, 95):6.1f} ms")
     return rate
+
+
+def title_unit_queries(directory: Directory, n: int, seed: int) -> list[str]:
+    """Return queries of a title and a unit, folded ("pho giam doc so tai chinh ha noi")."""
+    rng = random.Random(seed)
+    units = directory.units()
+    codes = sorted(units)
+    queries = []
+    while len(queries) < n:
+        code = rng.choice(codes)
+        filt = filter_format("(&(objectClass=govdirPerson)(govdirUnitCode=%s))", [code])
+        entries, _ = directory.search(filt, ["title"], limit=20)
+        titles = [a["title"][0].decode() for _, a in entries if a.get("title")]
+        if titles:
+            queries.append(fold_key(f"{rng.choice(titles)} {units[code].name}"))
+    return queries
+
+
+def count_people(conn, base: str) -> int:
+    """Return how many people the directory holds (the instance may have grown since its build)."""
+    msgid = conn.search_ext(base, ldap.SCOPE_SUBTREE, "(objectClass=govdirPerson)", ["1.1"],
+                            timeout=WEB_LONG_TIME_LIMIT, sizelimit=2**31 - 1)  # fmt: skip
+    count = 0
+    while True:
+        rtype, data, _, _ = conn.result3(msgid, all=0)
+        if rtype == ldap.RES_SEARCH_RESULT:
+            return count
+        count += len(data)
 
 
 def sample_queries(directory: Directory, n: int, seed: int) -> list[str]:
@@ -162,18 +194,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=500)
     args = parser.parse_args(argv)
     state, slapd = prepare(Path(args.data_dir), demo_people=args.people, quiet=False)
-    print(f"instance: {args.data_dir} ({state.demo_people:,} people)")
     slapd.start()
     try:
         web = ConnectionSettings(slapd.uri, f"cn=web,{state.base_dn}", state.web_password,
                                  state.base_dn)  # fmt: skip
         directory = Directory(web)
         directory.units()
+        conn = ldap.initialize(slapd.uri)
+        conn.simple_bind_s(web.bind_dn, web.password)
+        print(f"instance: {args.data_dir} ({count_people(conn, state.base_dn):,} people)")
         queries = sample_queries(directory, args.queries, seed=5)
         requests = recorded_requests(directory, queries)
 
-        conn = ldap.initialize(slapd.uri)
-        conn.simple_bind_s(web.bind_dn, web.password)
         raw = []
         for per_query in requests:
             t0 = time.perf_counter()
@@ -197,6 +229,12 @@ def main(argv: list[str] | None = None) -> int:
         raw_rate = report("python-ldap, same filters", raw)
         api_rate = report("JSON API /api/search", api)
         print(f"ratio API / raw python-ldap: {api_rate / raw_rate:.2f}")
+        titled = []
+        for q in title_unit_queries(directory, 100, seed=7):
+            t0 = time.perf_counter()
+            assert client.get("/api/search", query_string={"q": q}).status_code == 200
+            titled.append(time.perf_counter() - t0)
+        report("JSON API, title + unit queries", titled)
         time_pages(client, directory, queries)
 
         book = ldap.initialize(slapd.uri)
