@@ -45,6 +45,10 @@ def fold_key(text: str) -> str:
     return " ".join(fold(text).lower().split())
 
 
+# The five tone marks (combining), in Vietnamese order: huyền, hỏi, ngã, sắc, nặng. Breve,
+# circumflex and horn are not among them: ă, â, ơ are letters of their own.
+TONE_MARKS = "\u0300\u0309\u0303\u0301\u0323"
+
 # Letters, digits and the characters of an email address; everything else separates words.
 _SEARCH_WORD = re.compile(r"[\w@.+-]+")
 
@@ -54,15 +58,17 @@ def search_words(text: str) -> list[str]:
     return [w for w in (m.strip(".-+") for m in _SEARCH_WORD.findall(fold_key(text))) if w]
 
 
-_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
-
-
-@lru_cache(maxsize=1 << 14)  # name words repeat a lot
+@lru_cache(maxsize=1 << 16)  # name words repeat a lot
 def tone_key(word: str) -> str:
     """Return a lower-case word with its tone marks moved to its end: "Thuỷ" and "Thủy" agree."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    tones = "".join(ch for ch in decomposed if ch in _TONE_MARKS)
-    return nfc("".join(ch for ch in decomposed if ch not in _TONE_MARKS)) + tones
+    word = word.lower()
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = "".join(ch for ch in decomposed if ch in TONE_MARKS)
+    if not tones:
+        return word
+    return nfc("".join(ch for ch in decomposed if ch not in TONE_MARKS)) + tones
 
 
 def clean(text: str) -> str:
@@ -87,7 +93,7 @@ _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _VOWELS = "aăâeêioôơuưy"
 # Combining marks: the letter modifiers and the five tones (1 huyền .. 5 nặng).
 _BREVE, _CIRCUMFLEX, _HORN = "\u0306", "\u0302", "\u031b"
-_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_TONES = {mark: rank for rank, mark in enumerate(TONE_MARKS, 1)}
 _MODIFIED = {
     ("a", _BREVE): "ă",
     ("a", _CIRCUMFLEX): "â",

@@ -19,6 +19,8 @@ from viparse.normalize.encodings import get_charmap
 from viparse.normalize.frequency import vietnamese_score as letter_score
 from viparse.normalize.tables import convert
 
+from ..text import TONE_MARKS
+
 # Names accepted by --encoding, in the order candidates are preferred when they score the same.
 UTF8, UTF16, CP1258, TCVN3, VNI = "utf-8", "utf-16", "cp1258", "tcvn3", "vni"
 ENCODINGS = (UTF8, UTF16, CP1258, TCVN3, VNI)
@@ -26,7 +28,6 @@ LEGACY_FONTS = (TCVN3, VNI)
 
 Converter = Callable[[str], str]
 
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
 _VOWELS = "aăâeêioôơuưy"
 # Vietnamese syllables, tone marks removed: onset, vowel nucleus (with any glide), final.
 _NUCLEI = (
@@ -47,7 +48,7 @@ def _vietnamese_letters() -> frozenset[str]:
     for vowel in _VOWELS:
         for base in (vowel, vowel.upper()):
             letters.add(base)
-            letters.update(unicodedata.normalize("NFC", base + tone) for tone in _TONES)
+            letters.update(unicodedata.normalize("NFC", base + tone) for tone in TONE_MARKS)
     return frozenset(ch for ch in letters if not ch.isascii())
 
 
@@ -57,7 +58,7 @@ VIETNAMESE_LETTERS = _vietnamese_letters()
 def is_syllable(word: str) -> bool:
     """Return whether a word is a well-formed Vietnamese syllable (at most one tone mark)."""
     decomposed = unicodedata.normalize("NFD", word.lower())
-    bare = "".join(ch for ch in decomposed if ch not in _TONES)
+    bare = "".join(ch for ch in decomposed if ch not in TONE_MARKS)
     if len(decomposed) - len(bare) > 1:
         return False
     return _SYLLABLE.match(unicodedata.normalize("NFC", bare)) is not None
@@ -75,8 +76,8 @@ _ABRUPT_TONES = "\u0301\u0323"
 def is_spelt_right(word: str) -> bool:
     """Return whether a word is a Vietnamese syllable spelt as the orthography has it."""
     decomposed = unicodedata.normalize("NFD", word.lower())
-    tones = [ch for ch in decomposed if ch in _TONES]
-    bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
+    tones = [ch for ch in decomposed if ch in TONE_MARKS]
+    bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in TONE_MARKS))
     found = _SYLLABLE.match(bare)
     if len(tones) > 1 or found is None:
         return False

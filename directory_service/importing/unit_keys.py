@@ -9,13 +9,10 @@ in one canonical place, so "Uỷ" and "Ủy" agree), the folded key is plain ASC
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from .. import text
 
-# Tone marks; breve, circumflex and horn stay with their letter (ă, â, ơ are letters of their own).
-_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _SEPARATORS = re.compile(r"[^\w\u0300-\u036f]+|_")
 _DROPPED = frozenset({"va"})  # "và" and its unaccented spelling, written or left out at will
 
@@ -67,21 +64,9 @@ def _fold_word(word: str) -> str:
     return text.fold(word).lower()
 
 
-@lru_cache(maxsize=65536)
-def _canonical_tone(word: str) -> str:
-    """Return a lower-case NFC word with its tone mark moved to the end (decomposed)."""
-    if word.isascii():
-        return word
-    decomposed = unicodedata.normalize("NFD", word)
-    tones = "".join(c for c in decomposed if c in _TONES)
-    if not tones:
-        return word
-    return "".join(c for c in decomposed if c not in _TONES) + tones
-
-
 def accent_key(value: str) -> str:
     """Return text lower-cased with whitespace collapsed and tone marks placed canonically."""
-    return " ".join(_canonical_tone(w) for w in text.nfc(value).lower().split())
+    return " ".join(text.tone_key(w) for w in text.nfc(value).lower().split())
 
 
 def _expand(words: list[str], folded: list[str], choice: int) -> list[str]:
@@ -117,7 +102,7 @@ def unit_keys(value: str) -> tuple[tuple[str, str], ...]:
     for choice in range(max(choices, 1)):
         expanded = _expand(words, folded, choice) if _STARTS.intersection(folded) else words
         key = (
-            " ".join(_canonical_tone(w) for w in expanded),
+            " ".join(text.tone_key(w) for w in expanded),
             " ".join(_fold_word(w) for w in expanded),
         )
         if key not in readings:
