@@ -89,7 +89,7 @@ def unit_name_phrase(directory: Directory, words: list[str]) -> tuple[int, int, 
     in a cached table, so every query whose words match names can afford the check; of two
     runs as long, the later one wins (a place is typed after the name).
     """
-    endings = directory.unit_name_endings()
+    endings = directory.unit_words().endings
     for length in range(len(words), 1, -1):
         for start in range(len(words) - length, -1, -1):
             codes = endings.get(tuple(words[start : start + length]), [])

@@ -250,33 +250,13 @@ class Directory:
         with self._lock:
             self._units = None
 
-    def unit_name_words(self) -> dict[str, tuple[str, ...]]:
-        """Return every unit's folded name words by code (for matching unit names in queries)."""
-        units = self.units()
-        cached = getattr(self, "_name_words", None)
-        if cached is None or cached[0] is not units:
-            words = {code: tuple(search_words(u.name)) for code, u in units.items()}
-            self._name_words = cached = (units, words)
-        return cached[1]
-
     def unit_words(self) -> UnitWords:
-        """Return the units' folded name words, indexed for lookups by a word's beginning."""
-        names = self.unit_name_words()
+        """Return the units' folded name words, indexed for matching unit names in queries."""
+        units = self.units()
         cached = getattr(self, "_unit_words", None)
-        if cached is None or cached.names is not names:
-            self._unit_words = cached = UnitWords(names)
-        return cached
-
-    def unit_name_endings(self) -> dict[tuple[str, ...], list[str]]:
-        """Return the codes of units by every run of 2+ folded words that ends their names."""
-        names = self.unit_name_words()
-        cached = getattr(self, "_name_endings", None)
-        if cached is None or cached[0] is not names:
-            endings: dict[tuple[str, ...], list[str]] = {}
-            for code, words in names.items():
-                for start in range(len(words) - 1):
-                    endings.setdefault(words[start:], []).append(code)
-            self._name_endings = cached = (names, endings)
+        if cached is None or cached[0] is not units:
+            names = {code: tuple(search_words(u.name)) for code, u in units.items()}
+            self._unit_words = cached = (units, UnitWords(names))
         return cached[1]
 
     def unit(self, code: str) -> UnitInfo | None:

@@ -9,15 +9,18 @@ CACHE_SIZE = 4096  # word beginnings remembered; the words people type repeat
 
 
 class UnitWords:
-    """The folded name words of every unit, sorted, so that a word's beginning is a bisection."""
+    """Units' folded name words, sorted to look a word's beginning up, and each name's endings."""
 
     def __init__(self, names: dict[str, tuple[str, ...]]):
-        self.names = names
         self._codes = list(names)
         by_word: dict[str, list[tuple[int, int]]] = {}
-        for n, words in enumerate(names.values()):
+        # The codes of units by every run of 2+ whole words that ends their names.
+        self.endings: dict[tuple[str, ...], list[str]] = {}
+        for n, (code, words) in enumerate(names.items()):
             for position, word in enumerate(words):
                 by_word.setdefault(word, []).append((n, position))
+            for start in range(len(words) - 1):
+                self.endings.setdefault(words[start:], []).append(code)
         self._words = sorted(by_word)
         self._places = [by_word[w] for w in self._words]
         self._cache: dict[str, frozenset[tuple[int, int]]] = {}
