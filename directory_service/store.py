@@ -73,7 +73,8 @@ def ldap_error_text(e: ldap.LDAPError, detail: bool = False) -> str:
     return " ".join(x for x in parts if x)
 
 
-def _first(attrs: dict[str, list[bytes]], name: str, default: str = "") -> str:
+def first_value(attrs: dict[str, list[bytes]], name: str, default: str = "") -> str:
+    """Return an attribute's first value as text, or default when it has none."""
     values = attrs.get(name)
     return values[0].decode() if values else default
 
@@ -84,17 +85,17 @@ def _all(attrs: dict[str, list[bytes]], name: str) -> list[str]:
 
 def shown_name(attrs: dict[str, list[bytes]]) -> str:
     """Return a person entry's name as shown: displayName, else the first (accented) cn."""
-    return _first(attrs, "displayName") or _first(attrs, "cn")
+    return first_value(attrs, "displayName") or first_value(attrs, "cn")
 
 
 def person_order_fields(attrs: dict[str, list[bytes]]) -> tuple[str, str, str, str, str]:
     """Return what people are ranked and sorted by: name as shown, title, family, middle, given."""
     return (
         shown_name(attrs),
-        _first(attrs, "title"),
-        _first(attrs, "sn"),
-        _first(attrs, "govdirMiddleName"),
-        _first(attrs, "givenName"),
+        first_value(attrs, "title"),
+        first_value(attrs, "sn"),
+        first_value(attrs, "govdirMiddleName"),
+        first_value(attrs, "givenName"),
     )
 
 
@@ -102,7 +103,7 @@ def person_from_entry(dn: str, attrs: dict[str, list[bytes]]) -> PersonInfo:
     """Return the PersonInfo of an LDAP person entry."""
     name, title, family, middle, given = person_order_fields(attrs)
     return PersonInfo(
-        uid=_first(attrs, "uid"),
+        uid=first_value(attrs, "uid"),
         dn=dn,
         name=name,
         family=family,
@@ -110,10 +111,10 @@ def person_from_entry(dn: str, attrs: dict[str, list[bytes]]) -> PersonInfo:
         given=given,
         title=title,
         mail=_all(attrs, "mail"),
-        phone=_first(attrs, "telephoneNumber") or None,
-        unit_code=_first(attrs, UNIT_RDN),
+        phone=first_value(attrs, "telephoneNumber") or None,
+        unit_code=first_value(attrs, UNIT_RDN),
         unit_path=tuple(_all(attrs, "govdirUnitPath")),
-        status=_first(attrs, "govdirStatus", "active"),
+        status=first_value(attrs, "govdirStatus", "active"),
         folded_names=_all(attrs, "cn")[1:],
     )
 
@@ -121,13 +122,13 @@ def person_from_entry(dn: str, attrs: dict[str, list[bytes]]) -> PersonInfo:
 def unit_from_entry(dn: str, attrs: dict[str, list[bytes]]) -> UnitInfo:
     """Return the UnitInfo of an LDAP unit entry."""
     return UnitInfo(
-        code=_first(attrs, UNIT_RDN),
-        name=_first(attrs, "ou"),
-        type=_first(attrs, "govdirUnitType"),
+        code=first_value(attrs, UNIT_RDN),
+        name=first_value(attrs, "ou"),
+        type=first_value(attrs, "govdirUnitType"),
         dn=dn,
         path=tuple(_all(attrs, "govdirUnitPath")),
-        mail=_first(attrs, "mail") or None,
-        domain=_first(attrs, "govdirMailDomain") or None,
+        mail=first_value(attrs, "mail") or None,
+        domain=first_value(attrs, "govdirMailDomain") or None,
     )
 
 

@@ -10,7 +10,7 @@ import ldap.filter
 
 from ..entries import PERSON_CLASSES, TreeIndex
 from ..model import STATUS_ACTIVE, STATUS_LEFT, Person, Unit
-from ..store import Directory, UnitInfo, shown_name
+from ..store import Directory, UnitInfo, first_value, shown_name
 from ..text import fold_key
 from . import messages as m
 from .rows import MAIL, NAME, Issue, Record
@@ -217,7 +217,7 @@ def elsewhere_issue(
         code, fields = holder, {}
     else:
         dn, attrs = holder
-        code = (attrs.get("govdirUnitCode") or [b""])[0].decode()
+        code = first_value(attrs, "govdirUnitCode")
         fields = {"holder": shown_name(attrs) or dn}
     unit = index.units.get(code)
     suggestion = m.elsewhere_suggestion(_common_parent(index, target, code))
@@ -301,9 +301,8 @@ def make_plan(
         if names is None:
             names = {}
             for dn, attrs in existing:
-                name = attrs.get("displayName", attrs.get("cn", [b""]))[0].decode()
-                unit = attrs.get("govdirUnitCode", [b""])[0].decode()
-                names.setdefault(_name_unit_key(name, unit), (dn, attrs))
+                key = _name_unit_key(shown_name(attrs), first_value(attrs, "govdirUnitCode"))
+                names.setdefault(key, (dn, attrs))
         return names.get(_name_unit_key(rec.full_name, rec.unit_code))
 
     plan = Plan(target)
@@ -368,8 +367,7 @@ def make_plan(
     retires = []
     if retire:
         for dn, attrs in existing:
-            status = attrs.get("govdirStatus", [b""])[0].decode()
-            if dn not in seen and status != STATUS_LEFT:
+            if dn not in seen and first_value(attrs, "govdirStatus") != STATUS_LEFT:
                 left = {"govdirStatus": [STATUS_LEFT.encode()]}
                 name = shown_name(attrs)
                 retires.append(Change("retire", dn, left, name=name))
