@@ -87,10 +87,15 @@ def snapshot(slapd) -> Path:
     db = slapd.layout.db_dir / "data.mdb"
     saved = db.with_name("data.mdb.before-bench-import")
     if saved.exists():
-        os.replace(saved, db)
-        (db.parent / "lock.mdb").unlink(missing_ok=True)
+        put_back(slapd, saved)
     subprocess.run(["cp", "--sparse=always", str(db), str(saved)], check=True)
     return saved
+
+
+def put_back(slapd, saved: Path) -> None:
+    """Make a copy from snapshot() the stopped instance's database again."""
+    os.replace(saved, slapd.layout.db_dir / "data.mdb")
+    (slapd.layout.db_dir / "lock.mdb").unlink(missing_ok=True)  # LMDB makes a new one
 
 
 def write_csv(path: Path, n: int, tag: str, unit: str, title: str = "Chuyên viên") -> None:
@@ -188,8 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         slapd.stop()
         if saved is not None:
-            os.replace(saved, slapd.layout.db_dir / "data.mdb")
-            (slapd.layout.db_dir / "lock.mdb").unlink(missing_ok=True)  # LMDB makes a new one
+            put_back(slapd, saved)
             print("put back the instance as it was before the run")
     return 0
 

@@ -53,51 +53,48 @@ def report(label: str, times: list[float]) -> float:
     return rate
 
 
-def title_unit_queries(directory: Directory, n: int, seed: int) -> list[str]:
-    """Return queries of a title and a unit, folded ("pho giam doc so tai chinh ha noi")."""
+def people_of_random_units(directory: Directory, seed: int, attrs: list[str], limit: int):
+    """Yield (the generator, unit code, people) of random units, passing over empty ones."""
     rng = random.Random(seed)
-    units = directory.units()
-    codes = sorted(units)
-    queries = []
-    while len(queries) < n:
+    codes = sorted(directory.units())
+    while True:
         code = rng.choice(codes)
         filt = filter_format("(&(objectClass=govdirPerson)(govdirUnitCode=%s))", [code])
-        entries, _ = directory.search(filt, ["title"], limit=20)
+        entries, _ = directory.search(filt, attrs, limit=limit)
+        if entries:
+            yield rng, code, entries
+
+
+def title_unit_queries(directory: Directory, n: int, seed: int) -> list[str]:
+    """Return queries of a title and a unit, folded ("pho giam doc so tai chinh ha noi")."""
+    units = directory.units()
+    queries = []
+    for rng, code, entries in people_of_random_units(directory, seed, ["title"], 20):
+        if len(queries) >= n:
+            return queries
         titles = [a["title"][0].decode() for _, a in entries if a.get("title")]
         if titles:
             queries.append(fold_key(f"{rng.choice(titles)} {units[code].name}"))
-    return queries
 
 
-def count_people(conn, base: str) -> int:
+def count_people(directory: Directory) -> int:
     """Return how many people the directory holds (the instance may have grown since its build)."""
-    msgid = conn.search_ext(base, ldap.SCOPE_SUBTREE, "(objectClass=govdirPerson)", ["1.1"],
-                            timeout=WEB_LONG_TIME_LIMIT, sizelimit=2**31 - 1)  # fmt: skip
-    count = 0
-    while True:
-        rtype, data, _, _ = conn.result3(msgid, all=0)
-        if rtype == ldap.RES_SEARCH_RESULT:
-            return count
-        count += len(data)
+    people, _ = directory.search("(objectClass=govdirPerson)", ["1.1"], limit=2**31 - 1,
+                                 time_limit=WEB_LONG_TIME_LIMIT)  # fmt: skip
+    return len(people)
 
 
 def sample_queries(directory: Directory, n: int, seed: int) -> list[str]:
     """Return name queries people type: full names, family + given, given names, accented."""
-    rng = random.Random(seed)
-    codes = sorted(directory.units())
     queries = []
-    while len(queries) < n:
-        code = rng.choice(codes)
-        filt = filter_format("(&(objectClass=govdirPerson)(govdirUnitCode=%s))", [code])
-        entries, _ = directory.search(filt, ["cn", "sn", "givenName"], limit=50)
-        if not entries:
-            continue
+    for rng, _, entries in people_of_random_units(directory, seed, ["cn", "sn", "givenName"], 50):
+        if len(queries) >= n:
+            return queries
         _, a = rng.choice(entries)
         full = a["cn"][0].decode()
         given, family = a["givenName"][0].decode(), a["sn"][0].decode()
         queries.append(rng.choice([fold_key(full), f"{fold_key(given)} {fold_key(family)}",
                                    full, f"{family} {given}"]))  # fmt: skip
-    return queries
 
 
 def recorded_requests(directory: Directory, queries: list[str]) -> list[list[tuple]]:
@@ -200,12 +197,12 @@ def main(argv: list[str] | None = None) -> int:
                                  state.base_dn)  # fmt: skip
         directory = Directory(web)
         directory.units()
-        conn = ldap.initialize(slapd.uri)
-        conn.simple_bind_s(web.bind_dn, web.password)
-        print(f"instance: {args.data_dir} ({count_people(conn, state.base_dn):,} people)")
+        print(f"instance: {args.data_dir} ({count_people(directory):,} people)")
         queries = sample_queries(directory, args.queries, seed=5)
         requests = recorded_requests(directory, queries)
 
+        conn = ldap.initialize(slapd.uri)
+        conn.simple_bind_s(web.bind_dn, web.password)
         raw = []
         for per_query in requests:
             t0 = time.perf_counter()
