@@ -78,7 +78,10 @@ def units_named(directory: Directory, word: str) -> list[str]:
 
 
 def unit_phrase(directory: Directory, words: list[str]) -> tuple[int, int, list[str]] | None:
-    """Return (start, length, codes) of the longest run of 2+ words that names a few units."""
+    """Return (start, length, codes) of the longest run of 2+ words that names a few units.
+
+    An address ("annv@hanoi.gov.vn") ends a run: no unit name has a word with "@" in it.
+    """
     return directory.unit_words().longest_run(words, MAX_UNITS_PER_WORD)
 
 
