@@ -13,8 +13,9 @@ from .slapd_config import SlapdLayout
 STATE_FILE = "govdir.json"
 DEFAULT_DATA_DIR = "var/govdir"
 DEFAULT_BASE_DN = "dc=gov,dc=vn"
-# Raised whenever the generated access rules or limits change; older instances are updated.
-ACCESS_VERSION = 2
+# Raised whenever the generated access rules, limits or substring lookup step change; older
+# instances are updated.
+ACCESS_VERSION = 3
 
 
 @dataclass

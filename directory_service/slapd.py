@@ -19,7 +19,7 @@ from pathlib import Path
 import ldap
 import ldif
 
-from .slapd_config import MODULE_DIR, SlapdLayout, acls, config_ldif, limits
+from .slapd_config import MODULE_DIR, SUBSTR_LOOKUP, SlapdLayout, acls, config_ldif, limits
 
 SLAPD_CANDIDATES = ("/usr/sbin/slapd", "/usr/local/libexec/slapd", "/usr/libexec/slapd")
 
@@ -253,14 +253,22 @@ class Slapd:
         self.wait_ready(timeout)
 
     def sync_access(self) -> None:
-        """Make the running database's ACLs and limits the ones this version generates.
+        """Make the running database's ACLs, limits and substring lookups this version's.
 
         For instances made by an earlier version: they keep their data and get today's access
-        rules (limits take effect from slapd's next start).
+        rules (limits take effect from slapd's next start) and substring lookup step.
         """
         conn = ldap.initialize(self.ldapi_uri)
         try:
             conn.sasl_non_interactive_bind_s("EXTERNAL")
+            _, attrs = conn.search_s("cn=config", ldap.SCOPE_BASE, attrlist=[*SUBSTR_LOOKUP])[0]
+            lookup = [
+                (ldap.MOD_REPLACE, k, [v.encode()])
+                for k, v in SUBSTR_LOOKUP.items()
+                if attrs.get(k) != [v.encode()]
+            ]
+            if lookup:
+                conn.modify_s("cn=config", lookup)
             dn = "olcDatabase={1}mdb,cn=config"
             _, attrs = conn.search_s(dn, ldap.SCOPE_BASE, attrlist=["olcAccess", "olcLimits"])[0]
             wanted = {

@@ -35,8 +35,12 @@ SUBSTR_SETTINGS = {
     "olcIndexSubstrIfMinLen": "2",
     "olcIndexSubstrIfMaxLen": "4",
     "olcIndexSubstrAnyLen": "3",
-    "olcIndexSubstrAnyStep": "2",
 }
+# How far apart the 3-byte pieces of a typed substring are that slapd looks up: 3 tiles
+# "nguyet" as "ngu", "yet" (slapd's default of 2 reads "ngu", "uye" and leaves "yet" to the
+# entry test). Lookups only: the index holds every piece either way, so running instances
+# take it without reindexing (see Slapd.sync_access).
+SUBSTR_LOOKUP = {"olcIndexSubstrAnyStep": "3"}
 
 IDL_EXP = 18
 
@@ -183,7 +187,7 @@ def config_ldif(layout: SlapdLayout, root_pw_hash: str) -> str:
         "olcLogLevel: none",
         "olcSizeLimit: 500",
         "olcTimeLimit: 30",
-        *(f"{k}: {v}" for k, v in SUBSTR_SETTINGS.items()),
+        *(f"{k}: {v}" for k, v in (SUBSTR_SETTINGS | SUBSTR_LOOKUP).items()),
         *_tls(layout),
         "",
         "dn: cn=module{0},cn=config",

@@ -171,10 +171,10 @@ def test_web_account_reads_but_cannot_write(instance, admin_directory):
         web.modify_s(people[0][0], [(ldap.MOD_REPLACE, "title", [b"Chuyen vien"])])
 
 
-def test_an_older_instance_gets_todays_access_rules(tmp_path):
+def test_an_older_instance_gets_todays_access_rules_and_lookups(tmp_path):
     from directory_service.instance import ACCESS_VERSION, load_state
     from directory_service.slapd import free_ports
-    from directory_service.slapd_config import acls
+    from directory_service.slapd_config import SUBSTR_LOOKUP, acls
     from directory_service.up import prepare, update_access
 
     data_dir = tmp_path / "inst"
@@ -188,6 +188,7 @@ def test_an_older_instance_gets_todays_access_rules(tmp_path):
         conn = ldap.initialize(slapd.ldapi_uri)
         conn.sasl_external_bind_s()
         conn.modify_s(dn, [(ldap.MOD_REPLACE, "olcAccess", [b"{0}to * by * write"])])
+        conn.modify_s("cn=config", [(ldap.MOD_REPLACE, "olcIndexSubstrAnyStep", [b"2"])])
         state.access_version = 0
         web = bind((state, slapd, None), f"cn=web,{state.base_dn}", state.web_password)
         web.modify_s(unit, [(ldap.MOD_REPLACE, "description", [b"changed"])])
@@ -195,6 +196,8 @@ def test_an_older_instance_gets_todays_access_rules(tmp_path):
         got = conn.search_s(dn, ldap.SCOPE_BASE, attrlist=["olcAccess"])[0][1]["olcAccess"]
         assert [a.decode().split("}", 1)[1] for a in got] == acls(slapd.layout)
         assert load_state(data_dir).access_version == ACCESS_VERSION
+        step = conn.search_s("cn=config", ldap.SCOPE_BASE, attrlist=[*SUBSTR_LOOKUP])[0][1]
+        assert step == {k: [v.encode()] for k, v in SUBSTR_LOOKUP.items()}
         web = bind((state, slapd, None), f"cn=web,{state.base_dn}", state.web_password)
         with pytest.raises(ldap.INSUFFICIENT_ACCESS):
             web.modify_s(unit, [(ldap.MOD_REPLACE, "description", [b"again"])])
