@@ -16,8 +16,9 @@ MODULE_DIR = Path("/usr/lib/ldap")
 # cn, sn, givenName and mail; our search uses govdirNameWord (one value per word of the
 # folded name: a word prefix is one index key), mail and title, and matches unit names
 # against the cached unit list instead of ou/o. Our search asks govdirNameWord only for word
-# prefixes (govdirNameWord=w*), so it gets initial substring keys alone: a third of the keys
-# of a full substring index, and a lighter load.
+# prefixes (govdirNameWord=w*), hence subinitial; slapd 2.5.13 still writes inner and final
+# keys for it (mdb_stat counts the same keys as for "sub"), so this says what is used and
+# saves nothing at load time.
 INDEXES = [
     "objectClass eq",
     "entryUUID eq",
