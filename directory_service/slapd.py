@@ -128,6 +128,14 @@ class _EntryParser(ldif.LDIFParser):
         self._handle(dn, entry)
 
 
+def _replace_differing(conn, dn: str, wanted: dict[str, list[bytes]]) -> None:
+    """Replace the values of an entry's attributes that differ from wanted, in one modify."""
+    _, attrs = conn.search_s(dn, ldap.SCOPE_BASE, attrlist=list(wanted))[0]
+    changes = [(ldap.MOD_REPLACE, k, v) for k, v in wanted.items() if attrs.get(k) != v]
+    if changes:
+        conn.modify_s(dn, changes)
+
+
 class Slapd:
     """A private slapd instance living entirely inside one data directory."""
 
@@ -258,26 +266,16 @@ class Slapd:
         For instances made by an earlier version: they keep their data and get today's access
         rules (limits take effect from slapd's next start) and substring lookup step.
         """
+        numbered = {
+            "olcAccess": [f"{{{n}}}{a}".encode() for n, a in enumerate(acls(self.layout))],
+            "olcLimits": [f"{{{n}}}{a}".encode() for n, a in enumerate(limits(self.layout))],
+        }
         conn = ldap.initialize(self.ldapi_uri)
         try:
             conn.sasl_non_interactive_bind_s("EXTERNAL")
-            _, attrs = conn.search_s("cn=config", ldap.SCOPE_BASE, attrlist=[*SUBSTR_LOOKUP])[0]
-            lookup = [
-                (ldap.MOD_REPLACE, k, [v.encode()])
-                for k, v in SUBSTR_LOOKUP.items()
-                if attrs.get(k) != [v.encode()]
-            ]
-            if lookup:
-                conn.modify_s("cn=config", lookup)
-            dn = "olcDatabase={1}mdb,cn=config"
-            _, attrs = conn.search_s(dn, ldap.SCOPE_BASE, attrlist=["olcAccess", "olcLimits"])[0]
-            wanted = {
-                "olcAccess": [f"{{{n}}}{a}".encode() for n, a in enumerate(acls(self.layout))],
-                "olcLimits": [f"{{{n}}}{a}".encode() for n, a in enumerate(limits(self.layout))],
-            }
-            changes = [(ldap.MOD_REPLACE, k, v) for k, v in wanted.items() if attrs.get(k) != v]
-            if changes:
-                conn.modify_s(dn, changes)
+            lookup = {k: [v.encode()] for k, v in SUBSTR_LOOKUP.items()}
+            _replace_differing(conn, "cn=config", lookup)
+            _replace_differing(conn, "olcDatabase={1}mdb,cn=config", numbered)
         except ldap.LDAPError as e:
             raise SlapdError(f"cannot update the access rules over ldapi: {e}") from e
         finally:
