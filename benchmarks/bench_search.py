@@ -35,7 +35,7 @@ from ldap.filter import filter_format  # noqa: E402
 from directory_service.instance import ConnectionSettings  # noqa: E402
 from directory_service.search import search_people  # noqa: E402
 from directory_service.slapd_config import WEB_LONG_TIME_LIMIT  # noqa: E402
-from directory_service.store import Directory  # noqa: E402
+from directory_service.store import Directory, first_value  # noqa: E402
 from directory_service.text import fold_key  # noqa: E402
 from directory_service.up import prepare  # noqa: E402
 from tests.mail_clients import CLIENTS  # noqa: E402
@@ -86,7 +86,7 @@ def title_unit_queries(directory: Directory, n: int, seed: int) -> list[str]:
     for rng, code, entries in people_of_random_units(directory, seed, ["title"], 20):
         if len(queries) >= n:
             return queries
-        titles = [a["title"][0].decode() for _, a in entries if a.get("title")]
+        titles = [first_value(a, "title") for _, a in entries if a.get("title")]
         if titles:
             queries.append(fold_key(f"{rng.choice(titles)} {units[code].name}"))
 
@@ -105,8 +105,7 @@ def sample_queries(directory: Directory, n: int, seed: int) -> list[str]:
         if len(queries) >= n:
             return queries
         _, a = rng.choice(entries)
-        full = a["cn"][0].decode()
-        given, family = a["givenName"][0].decode(), a["sn"][0].decode()
+        full, given, family = (first_value(a, k) for k in ("cn", "givenName", "sn"))
         queries.append(rng.choice([fold_key(full), f"{fold_key(given)} {fold_key(family)}",
                                    full, f"{family} {given}"]))  # fmt: skip
 
@@ -256,11 +255,11 @@ def main(argv: list[str] | None = None) -> int:
         keystrokes = [w[:k] for w in (q.split()[0] for q in queries[:100])
                       for k in range(min(3, len(w)), len(w) + 1)]  # fmt: skip
         for mc in CLIENTS:
-            times = time_client(book, mc, "" if mc.empty_base else state.base_dn, typed)
+            base = "" if mc.empty_base else state.base_dn
+            times = time_client(book, mc, base, typed)
             report(f"mail client filter: {mc.name}", times)
             slowest = sorted(zip(times, typed, strict=True), reverse=True)[:3]
             print("    slowest: " + ", ".join(f"{t!r} {s * 1000:.1f} ms" for s, t in slowest))
-            base = "" if mc.empty_base else state.base_dn
             report("    every prefix, 3 letters on", time_client(book, mc, base, keystrokes))
 
         prefix = prefix_with_some(directory, queries)
