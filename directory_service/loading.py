@@ -119,6 +119,56 @@ def ldif_chunks(
             progress(len(buf))
 
 
+# How many people an offline load sorts by name at a time (about 1 KiB of LDIF each).
+NAME_ORDER_WINDOW = 50_000
+NAME_ORDER_BATCH = 1_000  # entries per chunk handed to slapadd
+_PERSON_CLASS = b"govdirPerson"
+
+
+def _name_key(attrs: dict[str, list[bytes]]) -> tuple[bytes, bytes]:
+    """Return the folded given name, then the folded full name (family name first)."""
+    cn = attrs.get("cn") or [b""]
+    return (attrs.get("givenName") or cn)[-1].lower(), cn[min(1, len(cn) - 1)].lower()
+
+
+def name_ordered_chunks(
+    entries: Iterable[Entry],
+    progress: Callable[[int], None] | None = None,
+    window: int = NAME_ORDER_WINDOW,
+    batch: int = NAME_ORDER_BATCH,
+) -> Iterator[bytes]:
+    """Yield LDIF with people sorted by name window by window, other entries as they come.
+
+    slapadd writes about 200 index keys per person, most of them pieces of the name, and
+    commits every 500 entries. People who share a given name share most of those keys, so in
+    name order each commit touches far fewer index pages: on 200,000 people, plain `slapadd -q`
+    took 41 s instead of 57 s with windows of 20,000, 37 s with all of them sorted (README,
+    Performance). A unit entry (a unit --create-units made) goes out at once, so it still comes
+    before its people, which follow it in entries.
+    """
+    held: list[tuple[tuple[bytes, bytes], bytes]] = []
+
+    def flush() -> Iterator[bytes]:
+        held.sort(key=lambda pair: pair[0])
+        for start in range(0, len(held), batch):
+            part = held[start : start + batch]
+            yield b"".join(record for _, record in part)
+            if progress is not None:
+                progress(len(part))
+        held.clear()
+
+    for dn, attrs in entries:
+        if _PERSON_CLASS not in attrs.get("objectClass", ()):
+            yield entry_ldif(dn, attrs)
+            if progress is not None:
+                progress(1)
+            continue
+        held.append((_name_key(attrs), entry_ldif(dn, attrs)))
+        if len(held) >= window:
+            yield from flush()
+    yield from flush()
+
+
 def directory_entries(
     base_dn: str, passwords: dict[str, str], structure: str, people: int, seed: int
 ) -> tuple[int, Iterator[Entry]]:

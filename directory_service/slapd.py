@@ -177,18 +177,20 @@ class Slapd:
         ldif = config_ldif(self.layout, root_pw_hash)
         self._run([find_binary("slapadd"), "-n0", "-F", str(self.layout.config_dir)], ldif.encode())
 
-    def load(self, chunks: Iterable[bytes], quick: bool = True) -> None:
+    def load(self, chunks: Iterable[bytes], quick: bool = True, queued: int = 8) -> None:
         """Feed LDIF chunks to slapadd into the (stopped) main database.
 
         A thread writes to slapadd while the caller's generator makes the next chunks, so the
-        two run side by side. If the generator fails, slapadd is given what came before (it
-        keeps those entries) and the error is raised.
+        two run side by side; up to queued chunks wait for slapadd (a generator that hands
+        over a sorted window of chunks at once needs room for all of them, or it stops making
+        the next window until slapadd has nearly taken this one). If the generator fails,
+        slapadd is given what came before (it keeps those entries) and the error is raised.
         """
         cmd = [find_binary("slapadd"), "-n1", "-F", str(self.layout.config_dir)]
         if quick:
             cmd.append("-q")
         log = self.layout.data_dir / "slapadd.log"
-        pending: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+        pending: queue.Queue[bytes | None] = queue.Queue(maxsize=queued)
         with open(log, "wb") as err:
             proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=err, stdout=err)
             assert proc.stdin is not None

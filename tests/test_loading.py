@@ -6,7 +6,13 @@ import io
 
 import ldif
 
-from directory_service.loading import directory_entries, entry_ldif, ldif_chunks, load_directory
+from directory_service.loading import (
+    directory_entries,
+    entry_ldif,
+    ldif_chunks,
+    load_directory,
+    name_ordered_chunks,
+)
 
 
 def parse(data: bytes) -> list[tuple[str, dict[str, list[bytes]]]]:
@@ -33,6 +39,29 @@ def test_directory_ldif_round_trips_and_is_reproducible():
     assert parse(data) == [(dn, {k: list(v) for k, v in a.items()}) for dn, a in expected]
     _, again = directory_entries("dc=gov,dc=vn", {}, "2025", 500, 3)
     assert b"".join(ldif_chunks(again)) == data
+
+
+def test_name_ordered_chunks_sort_people_window_by_window_and_pass_units_at_once():
+    _, entries = directory_entries("dc=gov,dc=vn", {}, "2025", 3_000, 5)
+    entries = list(entries)
+    counted = []
+    data = b"".join(name_ordered_chunks(entries, counted.append, window=1_000, batch=300))
+    out = parse(data)
+    assert sorted(dn for dn, _ in out) == sorted(dn for dn, _ in entries)  # all, once each
+    assert sum(counted) == len(entries) and max(counted) == 300
+    is_person = [b"govdirPerson" in a["objectClass"] for _, a in out]
+    people = [a for (_, a), p in zip(out, is_person, strict=True) if p]
+    keys = [(a["givenName"][-1].lower(), a["cn"][1 if len(a["cn"]) > 1 else 0].lower())
+            for a in people]  # fmt: skip
+    windows = [keys[i : i + 1_000] for i in range(0, len(keys), 1_000)]
+    assert all(w == sorted(w) for w in windows) and keys != sorted(keys)
+    assert len(windows) == 3 and len({k[0] for k in windows[0][:100]}) < 20  # names grouped
+    # Units keep their order and each comes before all of its people (parents first).
+    position = {dn: n for n, (dn, _) in enumerate(out)}
+    units = [dn for (dn, _), p in zip(out, is_person, strict=True) if not p]
+    assert units == [dn for dn, a in entries if b"govdirPerson" not in a["objectClass"]]
+    for dn, _ in out:
+        assert position[dn.split(",", 1)[1]] < position[dn] if dn.count(",") > 2 else True
 
 
 def test_each_unit_is_followed_by_its_people_and_parents_come_first():
