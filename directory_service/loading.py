@@ -7,6 +7,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import ldif
@@ -105,9 +106,16 @@ def ldif_chunks(
     entries: Iterable[Entry], progress: Callable[[int], None] | None = None, batch: int = 2000
 ) -> Iterator[bytes]:
     """Yield LDIF in chunks of batch entries, telling progress how many each chunk holds."""
+    return _joined((entry_ldif(dn, attrs) for dn, attrs in entries), progress, batch)
+
+
+def _joined(
+    records: Iterable[bytes], progress: Callable[[int], None] | None, batch: int
+) -> Iterator[bytes]:
+    """Yield LDIF records joined batch at a time, telling progress how many each chunk holds."""
     buf: list[bytes] = []
-    for dn, attrs in entries:
-        buf.append(entry_ldif(dn, attrs))
+    for record in records:
+        buf.append(record)
         if len(buf) == batch:
             yield b"".join(buf)
             if progress is not None:
@@ -122,6 +130,9 @@ def ldif_chunks(
 # How many people an offline load sorts by name at a time (about 1 KiB of LDIF each).
 NAME_ORDER_WINDOW = 50_000
 NAME_ORDER_BATCH = 1_000  # entries per chunk handed to slapadd
+# Chunks that may wait for slapadd (Slapd.load's queued): a whole sorted window and a few more,
+# so the next window is made while slapadd writes this one.
+NAME_ORDER_QUEUE = NAME_ORDER_WINDOW // NAME_ORDER_BATCH + 8
 _PERSON_CLASS = b"govdirPerson"
 
 
@@ -149,12 +160,8 @@ def name_ordered_chunks(
     held: list[tuple[tuple[bytes, bytes], bytes]] = []
 
     def flush() -> Iterator[bytes]:
-        held.sort(key=lambda pair: pair[0])
-        for start in range(0, len(held), batch):
-            part = held[start : start + batch]
-            yield b"".join(record for _, record in part)
-            if progress is not None:
-                progress(len(part))
+        held.sort(key=itemgetter(0))
+        yield from _joined((record for _, record in held), progress, batch)
         held.clear()
 
     for dn, attrs in entries:

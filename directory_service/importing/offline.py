@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..entries import TreeIndex
-from ..loading import NAME_ORDER_BATCH, NAME_ORDER_WINDOW, Entry, name_ordered_chunks
+from ..loading import NAME_ORDER_QUEUE, Entry, name_ordered_chunks
 from ..slapd import Slapd
 from ..store import UnitInfo, unit_from_entry
 from .plan import as_unit, clash_issues, new_uid, record_person
@@ -28,9 +28,6 @@ from .readers import read_rows
 from .report import write_report
 from .run import ImportOutcome, UnknownTargetError, valid_records
 from .unit_match import UnitMatcher
-
-# Chunks waiting for slapadd: a whole sorted window, and a few more.
-WINDOW_CHUNKS = NAME_ORDER_WINDOW // NAME_ORDER_BATCH + 8
 
 
 class OfflineImportError(RuntimeError):
@@ -162,8 +159,7 @@ def run_offline_import(
                 for _ in chunks:
                     pass
             else:
-                # Room for a whole sorted window, so the next one is made while slapadd works.
-                slapd.load(chunks, quick=not check, queued=WINDOW_CHUNKS)
+                slapd.load(chunks, quick=not check, queued=NAME_ORDER_QUEUE)
         finally:
             if copy is not None:
                 copy.close()
