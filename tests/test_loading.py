@@ -41,6 +41,11 @@ def test_directory_ldif_round_trips_and_is_reproducible():
     assert b"".join(ldif_chunks(again)) == data
 
 
+def _name_keys(people):
+    return [(a["givenName"][-1].lower(), a["cn"][1 if len(a["cn"]) > 1 else 0].lower())
+            for a in people]  # fmt: skip
+
+
 def test_name_ordered_chunks_sort_people_window_by_window_and_pass_units_at_once():
     _, entries = directory_entries("dc=gov,dc=vn", {}, "2025", 3_000, 5)
     entries = list(entries)
@@ -51,8 +56,7 @@ def test_name_ordered_chunks_sort_people_window_by_window_and_pass_units_at_once
     assert sum(counted) == len(entries) and max(counted) == 300
     is_person = [b"govdirPerson" in a["objectClass"] for _, a in out]
     people = [a for (_, a), p in zip(out, is_person, strict=True) if p]
-    keys = [(a["givenName"][-1].lower(), a["cn"][1 if len(a["cn"]) > 1 else 0].lower())
-            for a in people]  # fmt: skip
+    keys = _name_keys(people)
     windows = [keys[i : i + 1_000] for i in range(0, len(keys), 1_000)]
     assert all(w == sorted(w) for w in windows) and keys != sorted(keys)
     assert len(windows) == 3 and len({k[0] for k in windows[0][:100]}) < 20  # names grouped
@@ -62,6 +66,23 @@ def test_name_ordered_chunks_sort_people_window_by_window_and_pass_units_at_once
     assert units == [dn for dn, a in entries if b"govdirPerson" not in a["objectClass"]]
     for dn, _ in out:
         assert position[dn.split(",", 1)[1]] < position[dn] if dn.count(",") > 2 else True
+
+
+def test_name_order_windows_double_from_the_first_up_to_the_largest():
+    _, entries = directory_entries("dc=gov,dc=vn", {}, "2025", 5_000, 8)
+    people = [(dn, a) for dn, a in entries if b"govdirPerson" in a["objectClass"]]
+    out = parse(b"".join(name_ordered_chunks(people, window=1_600, batch=100, first=200)))
+    assert sorted(dn for dn, _ in out) == sorted(dn for dn, _ in people)
+    keys = _name_keys(a for _, a in out)
+    sizes = [200, 400, 800, 1_600, 1_600, 400]  # the last window holds what is left
+    assert sum(sizes) == len(keys)
+    start = 0
+    for size in sizes:
+        window = keys[start : start + size]
+        assert window == sorted(window), size
+        start += size
+    # Each window is its own sort: the next one starts again from the front of the alphabet.
+    assert keys[199] > keys[200] and keys[599] > keys[600]
 
 
 def test_each_unit_is_followed_by_its_people_and_parents_come_first():

@@ -183,7 +183,7 @@ def issue(
 ) -> Issue:
     """Return an Issue for a row with the reason `key` worded in both languages."""
     vi, en = REASONS[key]
-    return Issue(row, column, value, vi.format(**fields), en.format(**fields), suggestion, rejected)
+    return Issue(row, column, value, vi, en, suggestion, rejected, tuple(fields.items()))
 
 
 def legacy_font_issue(row: int, column: str, value: str, font: str, converted: str) -> Issue:

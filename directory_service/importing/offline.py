@@ -26,7 +26,7 @@ from ..store import UnitInfo, unit_from_entry
 from .plan import as_unit, clash_issues, new_uid, record_person
 from .readers import read_rows
 from .report import write_report
-from .run import ImportOutcome, UnknownTargetError, valid_records
+from .run import ImportOutcome, UnknownTargetError, collector_paused, valid_records
 from .unit_match import UnitMatcher
 
 
@@ -111,6 +111,7 @@ def _tee(chunks: Iterator[bytes], copy: BinaryIO | None) -> Iterator[bytes]:
         yield chunk
 
 
+@collector_paused()
 def run_offline_import(
     slapd: Slapd,
     source: str | Path,

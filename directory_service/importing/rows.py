@@ -29,17 +29,56 @@ class SourceRow:
     raw: dict[str, str] = field(default_factory=dict)  # cells by the file's own header text
 
 
-@dataclass(slots=True)
 class Issue:
-    """Why a row was rejected or flagged, in Vietnamese and English, with a suggestion."""
+    """Why a row was rejected or flagged, in Vietnamese and English, with a suggestion.
 
-    row: int
-    column: str
-    value: str
-    reason_vi: str
-    reason_en: str
-    suggestion: str = ""
-    rejected: bool = True  # False: the row is kept but flagged (e.g. a personal-domain address)
+    A reason may be a template that is worded when it is read, from fields (see
+    :func:`messages.issue`): a million-row list can flag half its rows, and holding every
+    flag's worded text took more memory than the rest of the import.
+    """
+
+    __slots__ = ("row", "column", "value", "_vi", "_en", "suggestion", "rejected", "_fields")
+
+    def __init__(
+        self,
+        row: int,
+        column: str,
+        value: str,
+        reason_vi: str,
+        reason_en: str,
+        suggestion: str = "",
+        rejected: bool = True,  # False: the row is kept but flagged (a personal-domain address)
+        fields: tuple[tuple[str, object], ...] = (),  # fill reason_vi and reason_en when read
+    ) -> None:
+        self.row, self.column, self.value = row, column, value
+        self._vi, self._en, self._fields = reason_vi, reason_en, fields
+        self.suggestion, self.rejected = suggestion, rejected
+
+    @property
+    def reason_vi(self) -> str:
+        """Return the reason in Vietnamese."""
+        return self._vi.format(**dict(self._fields)) if self._fields else self._vi
+
+    @property
+    def reason_en(self) -> str:
+        """Return the reason in English."""
+        return self._en.format(**dict(self._fields)) if self._fields else self._en
+
+    def _shown(self) -> tuple:
+        return (self.row, self.column, self.value, self.reason_vi, self.reason_en,
+                self.suggestion, self.rejected)  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Issue):
+            return NotImplemented
+        return self._shown() == other._shown()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it was
+
+    def __repr__(self) -> str:
+        names = ("row", "column", "value", "reason_vi", "reason_en", "suggestion", "rejected")
+        shown = ", ".join(f"{n}={v!r}" for n, v in zip(names, self._shown(), strict=True))
+        return f"Issue({shown})"
 
 
 @dataclass(slots=True)

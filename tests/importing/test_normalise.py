@@ -545,3 +545,21 @@ def test_checking_the_same_record_twice_is_harmless(hanoi):
     tracker = DuplicateTracker()
     record, _ = normalise_row(row(3), hanoi)
     assert tracker.check(record) == [] and tracker.check(record) == []
+
+
+def test_an_issue_words_its_reason_from_its_fields_when_read():
+    from directory_service.importing import messages as m
+    from directory_service.importing.report import report_rows
+
+    flag = m.issue(12, "name", "Lê Thị Hoa", m.DUPLICATE_PERSON, m.SUGGEST_SAME_PERSON, False,
+                   first=7)  # fmt: skip
+    assert flag.reason_vi == "Trùng họ tên và đơn vị với dòng 7 nhưng khác địa chỉ thư điện tử"
+    assert flag.reason_en == "Same name and unit as row 7 but a different email address"
+    worded = Issue(12, "name", "Lê Thị Hoa", flag.reason_vi, flag.reason_en,
+                   m.SUGGEST_SAME_PERSON, False)  # fmt: skip
+    assert flag == worded and flag != Issue(12, "name", "Lê Thị Hoa", "x", "y")
+    assert "row 7 but" in repr(flag) and "rejected=False" in repr(flag)
+    # Text with braces of its own and no fields is kept as it is.
+    plain = Issue(3, "*", "{x}", "Lỗi {không rõ}", "Error {unknown}")
+    assert (plain.reason_vi, plain.reason_en) == ("Lỗi {không rõ}", "Error {unknown}")
+    assert report_rows([flag])[1][4:6] == (flag.reason_vi, flag.reason_en)
