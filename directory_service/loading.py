@@ -141,12 +141,13 @@ _PERSON_CLASS = b"govdirPerson"
 def _name_key(attrs: dict[str, list[bytes]]) -> bytes:
     """Return the folded given name, NUL, then the folded full name (family name first), NUL.
 
-    Folded names hold no NUL, so these keys sort as the (given, full) pairs would; the record
-    follows its key in one bytes object, which holds a window in far less memory than pairs.
+    The names hold no NUL (normalising rejects it; it is dropped here all the same), so these
+    keys sort as the (given, full) pairs would and the record can follow its key in one bytes
+    object, which holds a window in far less memory than pairs.
     """
     cn = attrs.get("cn") or [b""]
-    given = (attrs.get("givenName") or cn)[-1]
-    return b"%s\0%s\0" % (given.lower(), cn[min(1, len(cn) - 1)].lower())
+    given = (attrs.get("givenName") or cn)[-1].lower().replace(b"\0", b"")
+    return b"%s\0%s\0" % (given, cn[min(1, len(cn) - 1)].lower().replace(b"\0", b""))
 
 
 def _record(item: bytes) -> memoryview:

@@ -132,3 +132,10 @@ def test_legacy_three_tier_tree_loads_into_slapd(tmp_path):
         assert units["00001"].path[-3:] == ("01", "001", "00001")
     finally:
         slapd.stop()
+
+
+def test_a_nul_in_a_name_does_not_cut_into_the_ldif_of_its_entry():
+    attrs = {"objectClass": [b"govdirPerson"], "cn": [b"L\0e An", b"l\0e an"],
+             "givenName": [b"A\0n"], "mail": [b"an@hanoi.gov.vn"]}  # fmt: skip
+    data = b"".join(name_ordered_chunks([("uid=x1,ou=01,dc=gov,dc=vn", attrs)], window=10))
+    assert data == entry_ldif("uid=x1,ou=01,dc=gov,dc=vn", attrs)
