@@ -109,7 +109,7 @@ def ldif_chunks(
 
 
 def _joined(
-    records: Iterable[bytes], progress: Callable[[int], None] | None, batch: int
+    records: Iterable[bytes | memoryview], progress: Callable[[int], None] | None, batch: int
 ) -> Iterator[bytes]:
     """Yield LDIF records joined batch at a time, telling progress how many each chunk holds."""
     buf: list[bytes] = []
@@ -175,14 +175,13 @@ def name_ordered_chunks(
     held: list[bytes] = []  # sort key + LDIF record
     size = min(first, window)
 
-    def flush() -> Iterator[bytes]:
+    def taken() -> Iterator[memoryview]:
         held.sort(reverse=True)  # taken from the end, so each chunk's memory goes with it
         while held:
-            part = held[-batch:]
-            del held[-batch:]
-            yield b"".join(map(_record, reversed(part)))
-            if progress is not None:
-                progress(len(part))
+            yield _record(held.pop())
+
+    def flush() -> Iterator[bytes]:
+        return _joined(taken(), progress, batch)
 
     for dn, attrs in entries:
         if _PERSON_CLASS not in attrs.get("objectClass", ()):

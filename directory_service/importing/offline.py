@@ -5,8 +5,8 @@ whole ministry or province at once) while slapd is stopped. Rows go through the 
 normalising and duplicate checks as the online import and become the same entries
 (:meth:`TreeIndex.person_entry`), so slapadd is given nothing the online path would refuse. The
 LDIF is piped into slapadd while later rows are still being read, so the two run side by side;
-people reach it sorted by name, window by window (12,500 people first, doubling up to
-200,000), which makes slapadd's index writes cheaper.
+people reach it sorted by name, window by window (windows that double from
+loading.NAME_ORDER_FIRST to NAME_ORDER_WINDOW), which makes slapadd's index writes cheaper.
 A row whose address a person outside the unit holds is left out and reported, as online.
 
 slapadd has no transactions: if it stops part way, the subtree holds the people loaded so far,
