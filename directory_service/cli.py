@@ -57,7 +57,7 @@ def cmd_import_offline(args: argparse.Namespace) -> int:
     from .importing.offline import OfflineImportError, run_offline_import
     from .importing.run import UnknownTargetError
     from .importing.table import ImportFormatError
-    from .instance import layout_for
+    from .instance import DATA_VERSION, layout_for
     from .slapd import Slapd
 
     if args.retire:
@@ -68,6 +68,10 @@ def cmd_import_offline(args: argparse.Namespace) -> int:
     state = load_state(data_dir)
     if state is None or not state.loaded:
         print(f"govdir import: no loaded instance in {data_dir}", file=sys.stderr)
+        return 2
+    if state.data_version < DATA_VERSION:
+        print(f"govdir import: {data_dir} was made by an earlier version; start it once with "
+              "govdir up (which upgrades it), stop it, then import", file=sys.stderr)  # fmt: skip
         return 2
     slapd = Slapd(layout_for(data_dir, state), state.ldap_port, ldaps_port=state.ldaps_port)
     bar = None

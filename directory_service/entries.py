@@ -17,13 +17,15 @@ from .model import (
     Person,
     Unit,
 )
-from .text import fold, fold_key, nfc
+from .text import fold, fold_key, nfc, search_words
 
 UNIT_RDN = "govdirUnitCode"
 PERSON_RDN = "uid"
 PERSON_CLASSES = [b"top", b"person", b"organizationalPerson", b"inetOrgPerson", b"govdirPerson"]
 UNIT_CLASSES = [b"top", b"organizationalUnit", b"govdirUnit"]
 AGENCY_TYPES = CENTRAL_AGENCY_TYPES | ADMINISTRATIVE_TYPES
+# Word beginnings kept per word for search by equality (a query word is cut to this length).
+PREFIX_MIN, PREFIX_MAX = 2, 32
 _STATUS_BYTES = {STATUS_ACTIVE: [STATUS_ACTIVE.encode()], STATUS_LEFT: [STATUS_LEFT.encode()]}
 
 
@@ -42,11 +44,33 @@ def name_bytes(text: str) -> list[bytes]:
 
 
 @lru_cache(maxsize=16_384)
-def full_name_bytes(family: str, middle: str, given: str) -> tuple[list[bytes], list[bytes]]:
-    """Return the encoded cn values and govdirNameWord values of a name, cached."""
+def full_name_bytes(
+    family: str, middle: str, given: str
+) -> tuple[list[bytes], list[bytes], list[bytes]]:
+    """Return the encoded cn, govdirNameWord and govdirNamePrefix values of a name, cached."""
     values = full_name_values(family, middle, given)
-    words = dict.fromkeys(fold_key(values[0]).split())
-    return _enc(values), _enc(words)
+    words = list(dict.fromkeys(fold_key(values[0]).split()))
+    return _enc(values), _enc(words), _enc(word_prefixes(words))
+
+
+def word_prefixes(words: Iterable[str]) -> list[str]:
+    """Return the distinct beginnings of PREFIX_MIN to PREFIX_MAX letters of words, in order.
+
+    A word-prefix search asks for one of them by equality: one index key per beginning, where
+    a substring index writes a dozen keys or more per value (slapd 2.5 writes inner and final
+    keys even for "subinitial"), and a lookup reads one key with no entry test.
+    """
+    out: dict[str, None] = {}
+    for word in words:
+        for end in range(PREFIX_MIN, min(len(word), PREFIX_MAX) + 1):
+            out[word[:end]] = None
+    return list(out)
+
+
+@lru_cache(maxsize=16_384)
+def title_prefix_bytes(title: str) -> list[bytes]:
+    """Return the encoded govdirTitlePrefix values of a title (its search words' beginnings)."""
+    return _enc(word_prefixes(search_words(title)))
 
 
 def full_name_values(family: str, middle: str, given: str) -> tuple[str, ...]:
@@ -170,7 +194,7 @@ class TreeIndex:
     def person_entry(self, person: Person) -> tuple[str, dict[str, list[bytes]]]:
         """Return the DN and attributes of a person entry."""
         unit = self._unit_attrs(person.unit_code)
-        cn, words = full_name_bytes(person.family, person.middle, person.given)
+        cn, words, prefixes = full_name_bytes(person.family, person.middle, person.given)
         attrs = {
             "objectClass": PERSON_CLASSES,
             "uid": [person.uid.encode()],
@@ -181,5 +205,7 @@ class TreeIndex:
             "st": unit["st"],
             "govdirUnitPath": unit["govdirUnitPath"],
             "govdirNameWord": words,
+            "govdirNamePrefix": prefixes,
+            "govdirTitlePrefix": title_prefix_bytes(person.title) if person.title else [],
         }
         return self.person_dn(person), {k: v for k, v in attrs.items() if v}

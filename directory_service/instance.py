@@ -16,6 +16,10 @@ DEFAULT_BASE_DN = "dc=gov,dc=vn"
 # Raised whenever the generated access rules, limits or substring lookup step change; older
 # instances are updated.
 ACCESS_VERSION = 3
+# Raised whenever the schema, the index set or the values entries carry for search change;
+# `govdir up` rebuilds older instances (directory_service.upgrade). 2: word beginnings looked
+# up by equality (govdirNamePrefix, govdirTitlePrefix) instead of substring indexes.
+DATA_VERSION = 2
 
 
 @dataclass
@@ -33,6 +37,7 @@ class InstanceState:
     seed: int = 1
     loaded: bool = False
     access_version: int = 0  # of the access rules in its database (see slapd_config)
+    data_version: int = 1  # of its schema, indexes and search values (1: before the field)
 
     @classmethod
     def new(
@@ -50,6 +55,7 @@ class InstanceState:
             demo_people=people,
             seed=seed,
             access_version=ACCESS_VERSION,
+            data_version=DATA_VERSION,
         )
 
     @property

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import ldap.filter
 
+from .entries import PREFIX_MAX
 from .store import PERSON_ATTRS, Directory, PersonInfo, person_from_entry, person_order_fields
 from .text import clean, fold_key, search_words, sort_key_parts, tone_key
 
@@ -56,8 +57,12 @@ def accented_words(query: str) -> list[str]:
 
 
 def name_word_filter(word: str) -> str:
-    """Return the filter for a word that starts a word of a person's name."""
-    return ldap.filter.filter_format("(govdirNameWord=%s*)", [word])
+    """Return the filter for a word that starts a word of a person's name.
+
+    Entries hold each name word's beginnings up to PREFIX_MAX letters; a longer query word
+    is looked up by its first PREFIX_MAX, and ranking tells the rest apart.
+    """
+    return ldap.filter.filter_format("(govdirNamePrefix=%s)", [word[:PREFIX_MAX]])
 
 
 def any_word_filter(word: str, unit_codes: list[str] = ()) -> str:
@@ -65,10 +70,11 @@ def any_word_filter(word: str, unit_codes: list[str] = ()) -> str:
     w = ldap.filter.escape_filter_chars(word)
     if "@" in word:
         return f"(mail={w}*)"
+    p = ldap.filter.escape_filter_chars(word[:PREFIX_MAX])
     units = "".join(
         ldap.filter.filter_format("(govdirUnitPath=%s)", [c]) for c in (word, *unit_codes)
     )
-    return f"(|(govdirNameWord={w}*)(mail={w}*)(title={w}*)(title=* {w}*){units})"
+    return f"(|(govdirNamePrefix={p})(mail={w}*)(govdirTitlePrefix={p}){units})"
 
 
 def units_named(directory: Directory, word: str) -> list[str]:

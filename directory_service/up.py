@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .instance import (
     ACCESS_VERSION,
+    DATA_VERSION,
     DEFAULT_BASE_DN,
     InstanceState,
     layout_for,
@@ -21,6 +22,7 @@ from .instance import (
 from .loading import load_directory
 from .slapd import Slapd, SlapdError, free_port, hash_password, port_is_free
 from .tls import ensure_certificate
+from .upgrade import rebuild
 
 DEFAULT_LDAP_PORT = 3389
 DEFAULT_LDAPS_PORT = 6636
@@ -66,6 +68,11 @@ def prepare(
         elapsed = time.monotonic() - started
         print(f"Loaded {total:,} entries in {elapsed:.1f} s ({total / elapsed:,.0f}/s)", flush=True)
         state.loaded = True
+        state.data_version = DATA_VERSION
+    elif state.data_version < DATA_VERSION:
+        rebuild(slapd, hash_password(state.admin_password))
+        state.data_version = DATA_VERSION
+        state.access_version = ACCESS_VERSION  # the rebuilt cn=config has today's rules
     save_state(data_dir, state)
     return state, slapd
 

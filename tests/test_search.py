@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from directory_service.entries import PREFIX_MAX
 from directory_service.search import (
     ALL_PREFIX,
     ALL_WORDS,
@@ -13,6 +14,7 @@ from directory_service.search import (
     TITLE,
     QueryError,
     accented_words,
+    any_word_filter,
     people_filter,
     prefix_only_filter,
     query_words,
@@ -293,3 +295,10 @@ def test_exact_names_are_first_even_when_the_candidates_are_cut(web_directory, m
     page = search_people(web_directory, fold_key(name))
     assert page.more
     assert [fold_key(p.name) for p in page.people[:expected]] == [fold_key(name)] * expected
+
+
+def test_word_beginnings_are_looked_up_by_equality():
+    name_only = people_filter(["ngu"])
+    assert "(govdirNamePrefix=ngu)" in name_only and "*" not in name_only
+    assert "(govdirTitlePrefix=ngu)" in any_word_filter("ngu")
+    assert f"(govdirNamePrefix={'x' * PREFIX_MAX})" in people_filter(["x" * 40])

@@ -19,17 +19,22 @@ from .rows import MAIL, NAME, Issue, Record
 MANAGED = (
     "cn", "displayName", "sn", "givenName", "govdirMiddleName", "mail", "title",
     "telephoneNumber", "ou", "o", "st", "govdirUnitCode", "govdirUnitPath", "govdirStatus",
-    "govdirNameWord",
+    "govdirNameWord", "govdirNamePrefix", "govdirTitlePrefix",
 )  # fmt: skip
 
 Attrs = dict[str, list[bytes]]
 # Derived from the name parts only; a plan compares the parts and rewrites these with them.
-NAME_DERIVED = ("cn", "govdirNameWord")
+NAME_DERIVED = ("cn", "govdirNameWord", "govdirNamePrefix")
 NAME_SOURCES = ("displayName", "sn", "givenName", "govdirMiddleName")
 # Derived from the unit code (and the tree); rewritten with it.
 UNIT_DERIVED = ("ou", "o", "st", "govdirUnitPath")
 UNIT_SOURCES = ("govdirUnitCode",)
-DERIVED = NAME_DERIVED + UNIT_DERIVED
+TITLE_DERIVED = ("govdirTitlePrefix",)
+TITLE_SOURCES = ("title",)
+DERIVED = NAME_DERIVED + UNIT_DERIVED + TITLE_DERIVED
+_DERIVATIONS = (
+    (NAME_SOURCES, NAME_DERIVED), (UNIT_SOURCES, UNIT_DERIVED), (TITLE_SOURCES, TITLE_DERIVED),
+)  # fmt: skip
 COMPARED = tuple(name for name in MANAGED if name not in DERIVED)
 MAIL_BATCH = 100  # addresses looked up directory-wide per search (an OR of equality terms)
 HOLDER_ATTRS = ["uid", "mail", "displayName", "cn", "govdirUnitCode", "govdirUnitPath"]
@@ -124,7 +129,7 @@ def _changed(old: Attrs, new: Attrs) -> Attrs:
 
 def _with_derived(diff: Attrs, new: Attrs) -> Attrs:
     """Return diff plus the derived values of new whose sources are in diff."""
-    for sources, derived in ((NAME_SOURCES, NAME_DERIVED), (UNIT_SOURCES, UNIT_DERIVED)):
+    for sources, derived in _DERIVATIONS:
         if any(name in diff for name in sources):
             diff.update((name, new.get(name, _NONE)) for name in derived)
     return diff
@@ -133,9 +138,10 @@ def _with_derived(diff: Attrs, new: Attrs) -> Attrs:
 def _differences(old: Attrs, new: Attrs) -> Attrs:
     """Return the managed attributes whose values (in order) differ, with their new values.
 
-    Values derived from the name (cn's folded and partly accented forms, govdirNameWord) or
-    from the unit (ou, o, st, govdirUnitPath) are not read from the directory: they are
-    rewritten whenever what they derive from changes.
+    Values derived from the name (cn's folded and partly accented forms, govdirNameWord,
+    govdirNamePrefix), from the unit (ou, o, st, govdirUnitPath) or from the title
+    (govdirTitlePrefix) are not read from the directory: they are rewritten whenever what they
+    derive from changes.
     """
     return _with_derived(_changed(old, new), new)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 
 from directory_service.importing.offline import OfflineImportError, run_offline_import
 from directory_service.importing.run import UnknownTargetError, run_import
-from directory_service.instance import ConnectionSettings
+from directory_service.instance import STATE_FILE, ConnectionSettings
 from directory_service.search import search_people
 from directory_service.slapd import free_ports
 from directory_service.store import Directory
@@ -210,3 +211,16 @@ def test_offline_create_units_loads_each_new_unit_before_its_people(stopped_inst
         assert online.plan.is_empty and online.plan.unchanged == 3
     finally:
         slapd.stop()
+
+
+def test_offline_import_into_an_instance_of_an_earlier_version_asks_for_govdir_up(tmp_path):
+    state, slapd, env, cmd = offline_command(tmp_path)
+    state_file = slapd.layout.data_dir / STATE_FILE
+    saved = json.loads(state_file.read_text())
+    state_file.write_text(json.dumps({**saved, "data_version": 1}))
+    run = subprocess.run([*cmd, "--offline"], env=env, capture_output=True, text=True)
+    assert run.returncode == 2 and "govdir up" in run.stderr and "Traceback" not in run.stderr
+    assert json.loads(state_file.read_text())["data_version"] == 1  # nothing was loaded
+    found = []
+    slapd.dump("(objectClass=govdirPerson)", lambda dn, attrs: found.append(dn))
+    assert found == []

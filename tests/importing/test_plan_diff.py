@@ -26,11 +26,15 @@ def test_title_change_touches_title_only_and_name_change_rewrites_derived_values
     old = plan._canonical({k.upper(): v for k, v in entry_of(rec).items()})
     retitled = Record(2, "Nguyễn", "Văn", "An", "Trưởng phòng", "01-SNV", ["annv@hanoi.gov.vn"])
     assert plan._differences(old, plan.wanted_attrs(INDEX, retitled)) == {
-        "title": ["Trưởng phòng".encode(), b"Truong phong"]
-    }
+        "title": ["Trưởng phòng".encode(), b"Truong phong"],
+        "govdirTitlePrefix": [b"tr", b"tru", b"truo", b"truon", b"truong", b"ph", b"pho",
+                              b"phon", b"phong"],
+    }  # fmt: skip
     renamed = Record(2, "Nguyễn", "Văn", "Anh", "Chuyên viên", "01-SNV", ["annv@hanoi.gov.vn"])
     diff = plan._differences(old, plan.wanted_attrs(INDEX, renamed))
-    assert set(diff) == {"displayName", "givenName", "cn", "govdirNameWord"}
+    assert set(diff) == {"displayName", "givenName", "cn", "govdirNameWord", "govdirNamePrefix"}
+    assert diff["govdirNamePrefix"] == [b"ng", b"ngu", b"nguy", b"nguye", b"nguyen", b"va",
+                                        b"van", b"an", b"anh"]  # fmt: skip
     assert diff["cn"][0] == "Nguyễn Văn Anh".encode()
     moved = Record(2, "Nguyễn", "Văn", "An", "Chuyên viên", "01-STP", ["annv@hanoi.gov.vn"])
     diff = plan._differences(old, plan.wanted_attrs(INDEX, moved))

@@ -1,0 +1,136 @@
+"""An instance of an earlier version is rebuilt at start: same data, today's indexes and values."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from directory_service import entries, slapd_config, upgrade
+from directory_service.entries import word_prefixes
+from directory_service.instance import DATA_VERSION, STATE_FILE, ConnectionSettings
+from directory_service.search import search_people
+from directory_service.slapd import SlapdError, free_ports
+from directory_service.store import Directory
+from directory_service.up import prepare
+
+# The index set of data version 1: word beginnings came from substring indexes.
+OLD_INDEXES = [
+    i.replace(
+        "govdirNameWord,govdirNamePrefix,govdirTitlePrefix eq", "govdirNameWord eq,sub"
+    ).replace("title eq", "title eq,sub")
+    for i in slapd_config.INDEXES
+]
+NEW_ATTRS = ("govdirNamePrefix", "govdirTitlePrefix")
+
+
+def _old_instance(root, monkeypatch):
+    """Return the data directory of a 200-person instance as data version 1 left it."""
+    person_entry = entries.TreeIndex.person_entry
+
+    def without_prefixes(self, person):
+        dn, attrs = person_entry(self, person)
+        return dn, {k: v for k, v in attrs.items() if k not in NEW_ATTRS}
+
+    with monkeypatch.context() as m:
+        m.setattr(slapd_config, "INDEXES", OLD_INDEXES)
+        m.setattr(entries.TreeIndex, "person_entry", without_prefixes)
+        prepare(root, *free_ports(2), demo_people=200, seed=3, quiet=True)
+    state_file = root / STATE_FILE
+    state = json.loads(state_file.read_text())
+    del state["data_version"]  # as an earlier version wrote it
+    state_file.write_text(json.dumps(state))
+    return root
+
+
+def _snapshot(slapd) -> dict[str, dict[str, list[bytes]]]:
+    """Return every entry of the stopped database by DN."""
+    found: dict[str, dict[str, list[bytes]]] = {}
+    slapd.dump("(objectClass=*)", lambda dn, attrs: found.__setitem__(dn, attrs))
+    return found
+
+
+def _db_indexes(root) -> list[str]:
+    path = root / "slapd.d" / "cn=config" / "olcDatabase={1}mdb.ldif"
+    text = path.read_text().replace("\n ", "")  # unfold
+    return [line.split(" ", 1)[1] for line in text.splitlines() if line.startswith("olcDbIndex:")]
+
+
+def test_earlier_instance_is_rebuilt_with_todays_indexes_and_keeps_every_entry(
+    tmp_path, monkeypatch
+):
+    root = _old_instance(tmp_path / "old", monkeypatch)
+    before_state, slapd = prepare(root)
+    assert before_state.data_version == DATA_VERSION  # prepare upgraded it
+    after = _snapshot(slapd)
+
+    assert _db_indexes(root) == slapd_config.INDEXES
+    assert not (root / "previous").exists() and not (root / "upgrade.ldif").exists()
+    people = {dn: a for dn, a in after.items() if b"govdirPerson" in a["objectClass"]}
+    assert len(people) == 200
+    for attrs in people.values():
+        words = [w.decode() for w in attrs["govdirNameWord"]]
+        assert attrs["govdirNamePrefix"] == [p.encode() for p in word_prefixes(words)]
+        if "title" in attrs:
+            assert attrs["govdirTitlePrefix"] == entries.title_prefix_bytes(
+                attrs["title"][0].decode()
+            )
+    saved = json.loads((root / STATE_FILE).read_text())
+    assert saved["data_version"] == DATA_VERSION
+
+    slapd.start()
+    try:
+        state = before_state
+        settings = ConnectionSettings(slapd.uri, f"cn=web,{state.base_dn}", state.web_password,
+                                      state.base_dn)  # fmt: skip
+        directory = Directory(settings)
+        for attrs in list(people.values())[:20]:
+            folded = attrs["cn"][min(1, len(attrs["cn"]) - 1)].decode()  # typed without accents
+            page = search_people(directory, folded, per_page=100)
+            assert attrs["displayName"][0].decode() in [p.name for p in page.people], folded
+    finally:
+        slapd.stop()
+
+
+def test_upgrade_keeps_entry_ids_uuids_timestamps_and_passwords(tmp_path, monkeypatch):
+    root = _old_instance(tmp_path / "old", monkeypatch)
+    from directory_service.instance import layout_for, load_state
+    from directory_service.slapd import Slapd
+
+    state = load_state(root)
+    before = _snapshot(Slapd(layout_for(root, state), state.ldap_port))
+    _, slapd = prepare(root)
+    after = _snapshot(slapd)
+    assert list(after) == list(before)  # same entries, in the same (parents first) order
+    for dn, attrs in before.items():
+        for name in ("entryUUID", "createTimestamp", "userPassword", "mail", "cn"):
+            assert after[dn].get(name) == attrs.get(name), (dn, name)
+
+
+def test_failed_upgrade_puts_the_old_database_back(tmp_path, monkeypatch):
+    root = _old_instance(tmp_path / "old", monkeypatch)
+    from directory_service.instance import layout_for, load_state
+    from directory_service.slapd import Slapd
+
+    state = load_state(root)
+    old = Slapd(layout_for(root, state), state.ldap_port)
+    before = _snapshot(old)
+    real = upgrade.upgraded
+
+    def broken(dn, attrs):
+        if b"govdirPerson" in attrs.get("objectClass", []):
+            attrs = {**attrs, "noSuchAttribute": [b"x"]}  # slapadd refuses the entry
+        return real(dn, attrs)
+
+    with monkeypatch.context() as m:
+        m.setattr(upgrade, "upgraded", broken)
+        with pytest.raises(SlapdError, match="slapadd failed"):
+            prepare(root)
+    assert not (root / "previous").exists() and not (root / "upgrade.ldif").exists()
+    assert _snapshot(old) == before
+    assert _db_indexes(root) == OLD_INDEXES
+    assert "data_version" not in json.loads((root / STATE_FILE).read_text())
+    # With the fault gone the next start upgrades it.
+    state, _ = prepare(root)
+    assert state.data_version == DATA_VERSION
+    assert _db_indexes(root) == slapd_config.INDEXES
