@@ -127,7 +127,7 @@ def people_filter(
     may also match a title, an address, or the name or code of a unit above the person.
     in_units (from a phrase naming units, "tay ho") requires one of those units above.
     """
-    # Only people carry govdirNameWord, so a names-only filter needs no objectClass term
+    # Only people carry govdirNamePrefix, so a names-only filter needs no objectClass term
     # (intersecting with a million-entry objectClass list costs more than it saves).
     parts = _scope(unit_code)
     if unit_codes is not None or not words:  # units carry govdirUnitPath too
