@@ -5,7 +5,8 @@ entry in reasonable time on a million people (back-mdb has one writer), so the s
 is dumped with slapcat, each person entry gets the values today's search needs, and the result
 is loaded with slapadd under a freshly written cn=config. Entries keep their IDs' order, their
 entryUUID, timestamps and passwords. The old configuration and database stay aside in
-``previous/`` until the new ones are loaded, and are put back if anything fails.
+``previous/`` until the new ones are loaded, and are put back if anything fails, or at the
+next start if the process was killed part way.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from .entries import title_prefix_bytes, word_prefixes
 from .loading import entry_ldif
 from .slapd import Slapd, SlapdError
+from .slapd_config import SlapdLayout
 
 _READ_BYTES = 1 << 20
 
@@ -45,17 +47,28 @@ def _file_chunks(path: Path) -> Iterator[bytes]:
             yield chunk
 
 
+def _put_back(layout: SlapdLayout, previous: Path) -> None:
+    """Replace what a stopped or failed upgrade built with the old directories kept in previous.
+
+    The old directories are moved there one by one, so any not there yet is still in place.
+    """
+    for d in (layout.config_dir, layout.db_dir):
+        if (previous / d.name).exists():
+            shutil.rmtree(d, ignore_errors=True)
+            (previous / d.name).rename(d)
+    previous.rmdir()
+
+
 def rebuild(slapd: Slapd, root_pw_hash: str, say: Callable[[str], None] = print) -> int:
     """Reload the stopped database under a fresh cn=config; return how many entries it holds."""
     if pid := slapd.running_pid():
         raise SlapdError(f"slapd (pid {pid}) is running: stop it before the upgrade")
     layout = slapd.layout
-    previous = layout.data_dir / "previous"
+    previous, finished = layout.data_dir / "previous", layout.data_dir / "previous.done"
+    shutil.rmtree(finished, ignore_errors=True)  # an upgrade that was removing its old copy
     if previous.exists():
-        raise SlapdError(
-            f"{previous} exists: an earlier upgrade stopped part way; the database there is "
-            f"the instance's data: move it back to {layout.db_dir} (and slapd.d) or remove it"
-        )
+        say(f"An earlier upgrade stopped part way: putting the database in {previous} back")
+        _put_back(layout, previous)
     dump = layout.data_dir / "upgrade.ldif"
     count = 0
     say("Upgrading the directory to this version's schema and indexes: reading it ...")
@@ -72,23 +85,18 @@ def rebuild(slapd: Slapd, root_pw_hash: str, say: Callable[[str], None] = print)
         dump.unlink(missing_ok=True)
         raise
     previous.mkdir()
-    moved = []
     try:
         for d in (layout.config_dir, layout.db_dir):
             d.rename(previous / d.name)
-            moved.append(d)
         slapd.initialise(root_pw_hash)
         say(f"... loading {count:,} entries ...")
         slapd.load(_file_chunks(dump))
     except BaseException:
-        for d in (layout.config_dir, layout.db_dir):
-            shutil.rmtree(d, ignore_errors=True)
-        for d in moved:
-            (previous / d.name).rename(d)
-        previous.rmdir()
+        _put_back(layout, previous)
         dump.unlink()
         raise
-    shutil.rmtree(previous)
+    previous.rename(finished)  # from here a restart keeps the new database
+    shutil.rmtree(finished)
     dump.unlink()
     say("... done.")
     return count

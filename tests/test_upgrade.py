@@ -134,3 +134,27 @@ def test_failed_upgrade_puts_the_old_database_back(tmp_path, monkeypatch):
     state, _ = prepare(root)
     assert state.data_version == DATA_VERSION
     assert _db_indexes(root) == slapd_config.INDEXES
+
+
+def test_upgrade_killed_part_way_is_put_back_and_done_at_the_next_start(tmp_path, monkeypatch):
+    root = _old_instance(tmp_path / "old", monkeypatch)
+    from directory_service.instance import layout_for, load_state
+    from directory_service.slapd import Slapd, hash_password
+
+    state = load_state(root)
+    old = Slapd(layout_for(root, state), state.ldap_port)
+    before = _snapshot(old)
+    # What kill -9 during the load leaves: the old directories in previous/, a new cn=config
+    # and a database holding part of the entries, and a data_version not yet raised.
+    (root / "previous").mkdir()
+    for name in ("slapd.d", "db"):
+        (root / name).rename(root / "previous" / name)
+    old.initialise(hash_password(state.admin_password))
+    old.load([b"dn: dc=gov,dc=vn\nobjectClass: top\nobjectClass: dcObject\n"
+              b"objectClass: organization\ndc: gov\no: gov\n\n"])  # fmt: skip
+    state, slapd = prepare(root)
+    assert state.data_version == DATA_VERSION
+    after = _snapshot(slapd)
+    assert list(after) == list(before)
+    assert all(after[dn].get("entryUUID") == a.get("entryUUID") for dn, a in before.items())
+    assert not (root / "previous").exists() and not (root / "previous.done").exists()
