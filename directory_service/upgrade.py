@@ -11,6 +11,7 @@ next start if the process was killed part way.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -73,7 +74,8 @@ def rebuild(slapd: Slapd, root_pw_hash: str, say: Callable[[str], None] = print)
     count = 0
     say("Upgrading the directory to this version's schema and indexes: reading it ...")
     try:
-        with open(dump, "wb") as out:
+        # The dump holds password hashes: the owner's only, like the database.
+        with os.fdopen(os.open(dump, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
 
             def write(dn: str, attrs: dict[str, list[bytes]]) -> None:
                 nonlocal count
@@ -84,7 +86,7 @@ def rebuild(slapd: Slapd, root_pw_hash: str, say: Callable[[str], None] = print)
     except BaseException:
         dump.unlink(missing_ok=True)
         raise
-    previous.mkdir()
+    previous.mkdir(mode=0o700)
     try:
         for d in (layout.config_dir, layout.db_dir):
             d.rename(previous / d.name)

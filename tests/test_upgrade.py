@@ -158,3 +158,18 @@ def test_upgrade_killed_part_way_is_put_back_and_done_at_the_next_start(tmp_path
     assert list(after) == list(before)
     assert all(after[dn].get("entryUUID") == a.get("entryUUID") for dn, a in before.items())
     assert not (root / "previous").exists() and not (root / "previous.done").exists()
+
+
+def test_upgrade_keeps_its_copies_to_the_owner(tmp_path, monkeypatch):
+    root = _old_instance(tmp_path / "old", monkeypatch)
+    seen = {}
+    real = upgrade.Slapd.load
+
+    def load(self, chunks, *args, **kwargs):
+        for name in ("previous", "upgrade.ldif"):
+            seen[name] = (root / name).stat().st_mode & 0o777
+        return real(self, chunks, *args, **kwargs)
+
+    monkeypatch.setattr(upgrade.Slapd, "load", load)
+    prepare(root)
+    assert seen == {"previous": 0o700, "upgrade.ldif": 0o600}  # it holds password hashes
