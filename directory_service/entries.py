@@ -43,7 +43,9 @@ def name_bytes(text: str) -> list[bytes]:
     return _enc(name_values(text))
 
 
-@lru_cache(maxsize=16_384)
+# 65,536 full names: of the synthetic million rows' 131,195 distinct names, 82% of rows hit
+# (55% with 16,384); about 1 KiB each.
+@lru_cache(maxsize=65_536)
 def full_name_bytes(
     family: str, middle: str, given: str
 ) -> tuple[list[bytes], list[bytes], list[bytes]]:
