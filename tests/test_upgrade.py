@@ -8,9 +8,15 @@ import pytest
 
 from directory_service import entries, slapd_config, upgrade
 from directory_service.entries import word_prefixes
-from directory_service.instance import DATA_VERSION, STATE_FILE, ConnectionSettings
+from directory_service.instance import (
+    DATA_VERSION,
+    STATE_FILE,
+    ConnectionSettings,
+    layout_for,
+    load_state,
+)
 from directory_service.search import search_people
-from directory_service.slapd import SlapdError, free_ports
+from directory_service.slapd import Slapd, SlapdError, free_ports, hash_password
 from directory_service.store import Directory
 from directory_service.up import prepare
 
@@ -60,8 +66,8 @@ def test_earlier_instance_is_rebuilt_with_todays_indexes_and_keeps_every_entry(
     tmp_path, monkeypatch
 ):
     root = _old_instance(tmp_path / "old", monkeypatch)
-    before_state, slapd = prepare(root)
-    assert before_state.data_version == DATA_VERSION  # prepare upgraded it
+    state, slapd = prepare(root)
+    assert state.data_version == DATA_VERSION  # prepare upgraded it
     after = _snapshot(slapd)
 
     assert _db_indexes(root) == slapd_config.INDEXES
@@ -80,7 +86,6 @@ def test_earlier_instance_is_rebuilt_with_todays_indexes_and_keeps_every_entry(
 
     slapd.start()
     try:
-        state = before_state
         settings = ConnectionSettings(slapd.uri, f"cn=web,{state.base_dn}", state.web_password,
                                       state.base_dn)  # fmt: skip
         directory = Directory(settings)
@@ -94,8 +99,6 @@ def test_earlier_instance_is_rebuilt_with_todays_indexes_and_keeps_every_entry(
 
 def test_upgrade_keeps_entry_ids_uuids_timestamps_and_passwords(tmp_path, monkeypatch):
     root = _old_instance(tmp_path / "old", monkeypatch)
-    from directory_service.instance import layout_for, load_state
-    from directory_service.slapd import Slapd
 
     state = load_state(root)
     before = _snapshot(Slapd(layout_for(root, state), state.ldap_port))
@@ -109,8 +112,6 @@ def test_upgrade_keeps_entry_ids_uuids_timestamps_and_passwords(tmp_path, monkey
 
 def test_failed_upgrade_puts_the_old_database_back(tmp_path, monkeypatch):
     root = _old_instance(tmp_path / "old", monkeypatch)
-    from directory_service.instance import layout_for, load_state
-    from directory_service.slapd import Slapd
 
     state = load_state(root)
     old = Slapd(layout_for(root, state), state.ldap_port)
@@ -138,8 +139,6 @@ def test_failed_upgrade_puts_the_old_database_back(tmp_path, monkeypatch):
 
 def test_upgrade_killed_part_way_is_put_back_and_done_at_the_next_start(tmp_path, monkeypatch):
     root = _old_instance(tmp_path / "old", monkeypatch)
-    from directory_service.instance import layout_for, load_state
-    from directory_service.slapd import Slapd, hash_password
 
     state = load_state(root)
     old = Slapd(layout_for(root, state), state.ldap_port)
