@@ -52,7 +52,7 @@ def full_name_bytes(
     """Return the encoded cn, govdirNameWord and govdirNamePrefix values of a name, cached."""
     values = full_name_values(family, middle, given)
     words = list(dict.fromkeys(fold_key(values[0]).split()))
-    return _enc(values), _enc(words), _enc(word_prefixes(words))
+    return _enc(values), _enc(words), prefix_bytes(words)
 
 
 def word_prefixes(words: Iterable[str]) -> list[str]:
@@ -69,10 +69,15 @@ def word_prefixes(words: Iterable[str]) -> list[str]:
     return list(out)
 
 
+def prefix_bytes(words: Iterable[str]) -> list[bytes]:
+    """Return word_prefixes(words) encoded, as entries hold them."""
+    return _enc(word_prefixes(words))
+
+
 @lru_cache(maxsize=16_384)
 def title_prefix_bytes(title: str) -> list[bytes]:
     """Return the encoded govdirTitlePrefix values of a title (its search words' beginnings)."""
-    return _enc(word_prefixes(search_words(title)))
+    return prefix_bytes(search_words(title))
 
 
 def full_name_values(family: str, middle: str, given: str) -> tuple[str, ...]:

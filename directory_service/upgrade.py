@@ -16,7 +16,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .entries import title_prefix_bytes, word_prefixes
+from .entries import prefix_bytes, title_prefix_bytes
 from .loading import entry_ldif
 from .slapd import Slapd, SlapdError
 from .slapd_config import SlapdLayout
@@ -26,8 +26,7 @@ _READ_BYTES = 1 << 20
 
 def with_search_values(attrs: dict[str, list[bytes]]) -> dict[str, list[bytes]]:
     """Return a person entry's attributes with the word beginnings search looks up (version 2)."""
-    words = [w.decode() for w in attrs.get("govdirNameWord", [])]
-    attrs["govdirNamePrefix"] = [p.encode() for p in word_prefixes(words)]
+    attrs["govdirNamePrefix"] = prefix_bytes(w.decode() for w in attrs.get("govdirNameWord", []))
     titles = attrs.get("title") or [b""]
     attrs["govdirTitlePrefix"] = title_prefix_bytes(titles[0].decode())
     return {k: v for k, v in attrs.items() if v}

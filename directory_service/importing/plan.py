@@ -31,10 +31,10 @@ UNIT_DERIVED = ("ou", "o", "st", "govdirUnitPath")
 UNIT_SOURCES = ("govdirUnitCode",)
 TITLE_DERIVED = ("govdirTitlePrefix",)
 TITLE_SOURCES = ("title",)
-DERIVED = NAME_DERIVED + UNIT_DERIVED + TITLE_DERIVED
 _DERIVATIONS = (
     (NAME_SOURCES, NAME_DERIVED), (UNIT_SOURCES, UNIT_DERIVED), (TITLE_SOURCES, TITLE_DERIVED),
 )  # fmt: skip
+DERIVED = tuple(name for _, derived in _DERIVATIONS for name in derived)
 COMPARED = tuple(name for name in MANAGED if name not in DERIVED)
 MAIL_BATCH = 100  # addresses looked up directory-wide per search (an OR of equality terms)
 HOLDER_ATTRS = ["uid", "mail", "displayName", "cn", "govdirUnitCode", "govdirUnitPath"]
