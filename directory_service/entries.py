@@ -162,7 +162,7 @@ class TreeIndex:
         """Return the DN of the person with this uid in this unit."""
         return f"{PERSON_RDN}={ldap.dn.escape_dn_chars(uid)},{self.dns[unit_code]}"
 
-    def _unit_attrs(self, code: str) -> dict[str, list[bytes]]:
+    def shared_attrs(self, code: str) -> dict[str, list[bytes]]:
         """Return the attributes every person of a unit shares (cached per unit)."""
         cached = self._unit_cache.get(code)
         if cached is None:
@@ -194,13 +194,13 @@ class TreeIndex:
             "mail": _enc(person.mail),
             "title": name_bytes(person.title) if person.title else [],
             "telephoneNumber": _enc([person.phone or ""]),
-            UNIT_RDN: self._unit_attrs(person.unit_code)[UNIT_RDN],
+            UNIT_RDN: self.shared_attrs(person.unit_code)[UNIT_RDN],
             "govdirStatus": _STATUS_BYTES.get(person.status) or [person.status.encode()],
         }
 
     def person_entry(self, person: Person) -> tuple[str, dict[str, list[bytes]]]:
         """Return the DN and attributes of a person entry."""
-        unit = self._unit_attrs(person.unit_code)
+        unit = self.shared_attrs(person.unit_code)
         cn, words, prefixes = full_name_bytes(person.family, person.middle, person.given)
         attrs = {
             "objectClass": PERSON_CLASSES,

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
 from pathlib import Path
 
 import ldif
@@ -14,7 +11,9 @@ from tqdm import tqdm
 
 from . import LDIF_DIR
 from .entries import TreeIndex
+from .ldif_lines import entry_ldif
 from .model import Person, Unit
+from .person_records import name_sort_key
 from .slapd import Slapd, hash_password
 from .staff import generate_people
 from .tree import build_tree
@@ -69,38 +68,6 @@ def units_with_people(
         yield from map(index.person_entry, pending)
 
 
-# RFC 2849 SAFE-STRING: ASCII without NUL, LF or CR, not starting with space, ":" or "<", and
-# (so that no reader trims it) not ending with a space. Anything else is written base64.
-_SAFE_STRING = re.compile(
-    rb"[\x01-\x09\x0b\x0c\x0e-\x1f\x21-\x39\x3b\x3d-\x7f]"
-    rb"(?:[\x01-\x09\x0b\x0c\x0e-\x7f]*[\x01-\x09\x0b\x0c\x0e-\x1f\x21-\x7f])?"
-)
-# Attributes whose values are nearly all different from entry to entry: not worth caching.
-_UNCACHED = frozenset({"uid", "cn", "displayName", "mail", "telephoneNumber", "dn"})
-
-
-def _line(name: str, value: bytes) -> bytes:
-    """Return one LDIF line, base64-encoding values that RFC 2849 does not allow as text."""
-    if not value or _SAFE_STRING.fullmatch(value):
-        return b"%s: %s\n" % (name.encode(), value)
-    return b"%s:: %s\n" % (name.encode(), base64.b64encode(value))
-
-
-_cached_line = lru_cache(maxsize=65_536)(_line)
-
-
-def entry_ldif(dn: str, attrs: dict[str, list[bytes]]) -> bytes:
-    """Return an entry as an LDIF record (unfolded lines), like ldif.LDIFWriter but faster."""
-    parts = [_line("dn", dn.encode())]
-    append = parts.append
-    for name, values in attrs.items():
-        line = _line if name in _UNCACHED else _cached_line
-        for value in values:
-            append(line(name, value))
-    append(b"\n")
-    return b"".join(parts)
-
-
 def ldif_chunks(
     entries: Iterable[Entry], progress: Callable[[int], None] | None = None, batch: int = 2000
 ) -> Iterator[bytes]:
@@ -142,15 +109,9 @@ _PERSON_CLASS = b"govdirPerson"
 
 
 def _name_key(attrs: dict[str, list[bytes]]) -> bytes:
-    """Return the folded given name, NUL, then the folded full name (family name first), NUL.
-
-    The names hold no NUL (normalising rejects it; it is dropped here all the same), so these
-    keys sort as the (given, full) pairs would and the record can follow its key in one bytes
-    object, which holds a window in far less memory than pairs.
-    """
+    """Return the sort key of a person entry (person_records.name_sort_key of its names)."""
     cn = attrs.get("cn") or [b""]
-    given = (attrs.get("givenName") or cn)[-1].lower().replace(b"\0", b"")
-    return b"%s\0%s\0" % (given, cn[min(1, len(cn) - 1)].lower().replace(b"\0", b""))
+    return name_sort_key((attrs.get("givenName") or cn)[-1], cn[min(1, len(cn) - 1)])
 
 
 def _record(item: bytes) -> memoryview:
@@ -159,7 +120,7 @@ def _record(item: bytes) -> memoryview:
 
 
 def name_ordered_chunks(
-    entries: Iterable[Entry],
+    entries: Iterable[Entry | bytes],
     progress: Callable[[int], None] | None = None,
     window: int = NAME_ORDER_WINDOW,
     batch: int = NAME_ORDER_BATCH,
@@ -173,7 +134,8 @@ def name_ordered_chunks(
     took 41 s instead of 57 s with windows of 20,000, 37 s with all of them sorted (README,
     Performance). Windows grow from first people, doubling, to window, so slapadd does not
     wait long for its first. A unit entry (a unit --create-units made) goes out at once, so
-    it still comes before its people, which follow it in entries.
+    it still comes before its people, which follow it in entries. A person may come as
+    its sort key and record in one bytes object already, as PersonRecords.keyed writes it.
     """
     held: list[bytes] = []  # sort key + LDIF record
     size = min(first, window)
@@ -186,13 +148,16 @@ def name_ordered_chunks(
     def flush() -> Iterator[bytes]:
         return _joined(taken(), progress, batch)
 
-    for dn, attrs in entries:
-        if _PERSON_CLASS not in attrs.get("objectClass", ()):
-            yield entry_ldif(dn, attrs)
+    for item in entries:
+        if isinstance(item, bytes):  # a person's sort key and record in one
+            held.append(item)
+        elif _PERSON_CLASS in item[1].get("objectClass", ()):
+            held.append(_name_key(item[1]) + entry_ldif(*item))
+        else:
+            yield entry_ldif(*item)
             if progress is not None:
                 progress(1)
             continue
-        held.append(_name_key(attrs) + entry_ldif(dn, attrs))
         if len(held) >= size:
             yield from flush()
             size = min(2 * size, window)

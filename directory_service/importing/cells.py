@@ -21,4 +21,6 @@ def clean_cell(value: str | None) -> str:
     """Return a cell's text in NFC without invisible characters, whitespace collapsed."""
     if not value:
         return ""
+    if value.isascii():  # most cells, already cleaned when read: nothing invisible to drop
+        return " ".join(value.split())
     return text.clean(value.translate(INVISIBLE))

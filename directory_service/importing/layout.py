@@ -92,23 +92,28 @@ def _unreadable(number: int, cells: list[str]) -> Issue:
     )
 
 
-def _source_row(number: int, cells: list[str], header: Header, section: str | None) -> SourceRow:
-    """Build the SourceRow of a person's row from its cells."""
+def _source_row(
+    number: int, cells: list[str], keys: list[str], columns: list[tuple[int, str, bool]],
+    phones: list[int], section: str | None,
+) -> SourceRow:  # fmt: skip
+    """Build the SourceRow of a person's row from its cells (columns: index, column, repeated)."""
+    width = len(keys)
+    filled = cells[:width] if len(cells) >= width else cells + [""] * (width - len(cells))
+    for i in phones:
+        filled[i] = restore_phone(filled[i])
+    raw = dict(zip(keys, filled, strict=True))
     values: dict[str, str] = {}
-    raw: dict[str, str] = {}
-    for i, (key, column) in enumerate(zip(header.keys, header.columns, strict=True)):
-        value = cells[i] if i < len(cells) else ""
-        if column == PHONE:
-            value = restore_phone(value)
-        raw[key] = value
-        if column is None:
+    for i, column, repeated in columns:
+        value = filled[i]
+        if not repeated:
+            values[column] = value
             continue
         before = values.get(column, "")
         if column in _JOINED and before and value:
             values[column] = f"{before}; {value}"
         else:
             values[column] = before or value
-    for i in range(len(header.keys), len(cells)):
+    for i in range(width, len(cells)):
         if cells[i]:
             raw[f"({column_letter(i)})"] = cells[i]
     if section:
@@ -124,6 +129,10 @@ def body_rows(
     name_index = header.index_of(NAME)
     if name_index is None:
         name_index = header.index_of(FAMILY)
+    keys = list(header.keys)
+    named = header.columns
+    columns = [(i, c, named.count(c) > 1) for i, c in enumerate(named) if c is not None]
+    phones = [i for i, c in enumerate(named) if c == PHONE]
     section: str | None = None
     for number, cells in rows:
         if isinstance(cells, Issue):
@@ -149,4 +158,4 @@ def body_rows(
                 if not _ROW_NUMBER.match(text):  # a number with nothing else: an empty line
                     section = text
                 continue
-        yield _source_row(number, cells, header, section)
+        yield _source_row(number, cells, keys, columns, phones, section)

@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 from ..entries import TreeIndex
 from ..loading import NAME_ORDER_QUEUE, Entry, name_ordered_chunks
+from ..person_records import PersonRecords
 from ..slapd import Slapd
 from ..store import UnitInfo, unit_from_entry
 from .plan import as_unit, clash_issues, new_uid, record_person
@@ -78,14 +79,17 @@ def person_entries(
     matcher: UnitMatcher | None = None,
     elsewhere: dict[str, str] | None = None,
     target: str = "",
-) -> Iterator[Entry]:
-    """Yield the entry of each record, giving a new uid where a row has none or repeats one.
+) -> Iterator[Entry | bytes]:
+    """Yield each record's sort key and LDIF record, giving a new uid where it has none or a repeat.
 
-    A record in a unit the matcher created (--create-units) is preceded by that unit's entry.
+    What is yielded for a person is PersonRecords.keyed's bytes, which name_ordered_chunks
+    takes as they are. A record in a unit the matcher created (--create-units) is preceded by
+    that unit's entry.
     A record with an address someone outside the target holds (elsewhere) is left out and
     reported, as the online import does.
     """
     uids: set[str] = set()
+    writer = PersonRecords(index)
     for rec in records:
         clashes = clash_issues(index, target, rec, rec.mail, elsewhere) if elsewhere else []
         if clashes:
@@ -101,7 +105,7 @@ def person_entries(
         if rec.uid:
             uids.add(rec.uid)  # new uids are random: 40 bits, not worth remembering
         outcome.added += 1
-        yield index.person_entry(record_person(rec, uid))
+        yield writer.keyed(record_person(rec, uid))
 
 
 def _tee(chunks: Iterator[bytes], copy: BinaryIO | None) -> Iterator[bytes]:

@@ -355,6 +355,9 @@ def test_title_is_cleaned_but_not_expanded(hanoi):
         ("(+84) 912.345.678", ["0912 345 678"]),
         ("+84 (0) 24 3825 1234", ["024 3825 1234"]),
         ("0084 912 345 678", ["0912 345 678"]),
+        ("0084912345678", ["0912345678"]),
+        ("0912 345 678", ["0912 345 678"]),
+        ("02438251234", ["02438251234"]),
         ("024.3825.1234", ["024 3825 1234"]),
         ("0912-345-678", ["0912 345 678"]),
         ("024 3825 1234; 0912 345 678", ["024 3825 1234", "0912 345 678"]),
@@ -363,6 +366,18 @@ def test_title_is_cleaned_but_not_expanded(hanoi):
 )
 def test_phone_numbers(cell, numbers):
     assert normalise_phone(cell) == (numbers, [])
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("0912 345", ([], ["0912 345"])),  # 7 digits
+        ("024 3825 1234 5678 9012", ([], ["024 3825 1234 5678 9012"])),  # 19
+        ("0 912 345 678", (["0 912 345 678"], [])),
+    ],
+)
+def test_plain_numbers_are_checked_for_their_digits(cell, expected):
+    assert normalise_phone(cell) == expected
 
 
 def test_bad_and_extra_phone_numbers_are_flagged(hanoi):

@@ -1,0 +1,128 @@
+"""Write people's LDIF records straight from their values, the parts people share made once.
+
+A bulk load writes a million people whose names, titles and units repeat: the lines a name
+gives (``cn``, ``sn``, ``givenName``, the search words and their beginnings), a title's and a
+unit's are cached as bytes, so a record costs its DN, uid, addresses and phone and a join. The
+record is byte for byte what ``entry_ldif(*index.person_entry(person))`` writes (the tests
+compare the two), so the offline import gives slapadd the entries the online import would add.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import ldap.dn
+
+from .entries import (
+    PERSON_CLASSES,
+    PERSON_RDN,
+    UNIT_RDN,
+    TreeIndex,
+    full_name_bytes,
+    name_bytes,
+    title_prefix_bytes,
+)
+from .ldif_lines import ldif_line, safe_string
+from .model import Person
+
+_CLASSES = b"".join(ldif_line("objectClass", c) for c in PERSON_CLASSES)
+_SIMPLE_UID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
+def _lines(name: str, values: list[bytes]) -> bytes:
+    """Return an attribute's lines; letters and digits only (folded words) need no checking."""
+    if values and all(v.isalnum() for v in values):  # bytes.isalnum: ASCII, not empty
+        start = name.encode() + b": "
+        return start + (b"\n" + start).join(values) + b"\n"
+    return b"".join(ldif_line(name, v) for v in values)
+
+
+def name_sort_key(given: bytes, full: bytes) -> bytes:
+    """Return the key people sort by in a bulk load: folded given name, NUL, full name, NUL.
+
+    The names hold no NUL (normalising rejects it; it is dropped here all the same), so these
+    keys sort as the (given, full) pairs would and the record can follow its key in one bytes
+    object.
+    """
+    return b"%s\0%s\0" % (given.lower().replace(b"\0", b""), full.lower().replace(b"\0", b""))
+
+
+# As many names as full_name_bytes keeps: 82% of the synthetic million rows hit.
+@lru_cache(maxsize=65_536)
+def _name_lines(family: str, middle: str, given: str) -> tuple[bytes, bytes, bytes]:
+    """Return a name's lines before the addresses, its search lines, and its sort key."""
+    cn, words, prefixes = full_name_bytes(family, middle, given)
+    sn = name_bytes(family or given)
+    given_values = name_bytes(given) if given else []
+    head = b"".join(
+        (
+            _lines("cn", cn),
+            _lines("displayName", cn[:1]),
+            _lines("sn", sn),
+            _lines("givenName", given_values),
+            _lines("govdirMiddleName", name_bytes(middle) if middle else []),
+        )
+    )
+    search = _lines("govdirNameWord", words) + _lines("govdirNamePrefix", prefixes)
+    cn = cn or [b""]
+    key = name_sort_key((given_values or cn)[-1], cn[min(1, len(cn) - 1)])
+    return head, search, key
+
+
+@lru_cache(maxsize=16_384)
+def _title_lines(title: str) -> tuple[bytes, bytes]:
+    """Return a title's own line(s) and its word beginnings' lines."""
+    if not title:
+        return b"", b""
+    prefixes = title_prefix_bytes(title)
+    return _lines("title", name_bytes(title)), _lines("govdirTitlePrefix", prefixes)
+
+
+class PersonRecords:
+    """Write the LDIF records of people of one tree, with a sort key for bulk loads."""
+
+    def __init__(self, index: TreeIndex):
+        self.index = index
+        self._units: dict[str, tuple[str, bool, bytes, bytes]] = {}
+        self._status: dict[str, bytes] = {}
+
+    def _unit(self, code: str) -> tuple[str, bool, bytes, bytes]:
+        """Return a unit's DN, whether it is LDIF-safe, and its people's lines around status."""
+        found = self._units.get(code)
+        if found is None:
+            index = self.index
+            shared = index.shared_attrs(code)
+            after = b"".join(_lines(k, shared[k]) for k in ("ou", "o", "st", "govdirUnitPath"))
+            dn = index.dns[code]
+            found = (dn, safe_string(dn.encode()), _lines(UNIT_RDN, shared[UNIT_RDN]), after)
+            self._units[code] = found
+        return found
+
+    def record(self, person: Person) -> bytes:
+        """Return the person's LDIF record, as entry_ldif writes their entry."""
+        return self.keyed(person, False)
+
+    def keyed(self, person: Person, with_key: bool = True) -> bytes:
+        """Return the person's sort key (name_sort_key) followed by their LDIF record."""
+        head, search, key = _name_lines(person.family, person.middle, person.given)
+        title, title_search = _title_lines(person.title)
+        unit_dn, safe_dn, unit_code, unit_rest = self._unit(person.unit_code)
+        uid = person.uid
+        if uid and _SIMPLE_UID.issuperset(uid):  # a new uid ("p" and hex), or one like it
+            uid_line = b"uid: %s\n" % uid.encode()
+            dn = f"{PERSON_RDN}={uid},{unit_dn}".encode()
+            dn_line = b"dn: %s\n" % dn if safe_dn else ldif_line("dn", dn)
+        else:
+            uid_line = ldif_line("uid", uid.encode())
+            dn = f"{PERSON_RDN}={ldap.dn.escape_dn_chars(uid)},{unit_dn}".encode()
+            dn_line = ldif_line("dn", dn)
+        status = self._status.get(person.status)
+        if status is None:
+            status = ldif_line("govdirStatus", person.status.encode())
+            self._status[person.status] = status
+        parts = [key if with_key else b"", dn_line, _CLASSES, uid_line, head]
+        parts += [ldif_line("mail", a.encode()) for a in person.mail if a]
+        phone = ldif_line("telephoneNumber", person.phone.encode()) if person.phone else b""
+        parts += (title, phone)
+        parts += (unit_code, status, unit_rest, search, title_search, b"\n")
+        return b"".join(parts)
