@@ -18,8 +18,8 @@ from .entries import (
     PERSON_RDN,
     UNIT_RDN,
     TreeIndex,
-    full_name_bytes,
     name_bytes,
+    name_search_bytes,
     title_prefix_bytes,
 )
 from .ldif_lines import ldif_line, safe_string
@@ -51,7 +51,7 @@ def name_sort_key(given: bytes, full: bytes) -> bytes:
 @lru_cache(maxsize=65_536)
 def _name_lines(family: str, middle: str, given: str) -> tuple[bytes, bytes, bytes]:
     """Return a name's lines before the addresses, its search lines, and its sort key."""
-    cn, words, prefixes = full_name_bytes(family, middle, given)
+    cn, words, prefixes = name_search_bytes(family, middle, given)  # cached as lines here
     sn = name_bytes(family or given)
     given_values = name_bytes(given) if given else []
     head = b"".join(

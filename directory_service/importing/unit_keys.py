@@ -64,7 +64,6 @@ def _fold_word(word: str) -> str:
     return text.fold(word).lower()
 
 
-@lru_cache(maxsize=65536)  # full names and unit names repeat
 def accent_key(value: str) -> str:
     """Return text lower-cased with whitespace collapsed and tone marks placed canonically."""
     return " ".join(text.tone_key(w) for w in text.nfc(value).lower().split())
