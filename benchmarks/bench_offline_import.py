@@ -6,7 +6,8 @@ Measures, in one run and on one machine:
 1. writing an N-row CSV in the importer's column layout (synthetic people of the unit's subtree);
 2. `govdir import CSV --unit CODE --offline` into a fresh instance holding only the tree (read,
    normalise, check, build entries, stream into slapadd -q), end to end, in a child process
-   whose own peak memory is reported (slapadd's mapped database is not counted);
+   whose own peak memory is reported (slapadd's mapped database is not counted), with the CPU
+   time the importer and slapadd each used;
 3. plain `slapadd -q` of the LDIF that step 2 gave slapadd, into another fresh instance;
 and prints rows/s and the ratio of (2) to (3).
 """
@@ -74,10 +75,12 @@ def child(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     outcome = run_offline_import(slapd, args.csv, args.unit, ldif_out=args.ldif)
     seconds = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    slapadd = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({"seconds": seconds, "rows": outcome.rows, "added": outcome.added,
                       "rejected": outcome.rejected, "flagged": outcome.flagged,
-                      "peak_rss": peak}))  # fmt: skip
+                      "peak_rss": own.ru_maxrss * 1024, "cpu": own.ru_utime + own.ru_stime,
+                      "slapadd_cpu": slapadd.ru_utime + slapadd.ru_stime}))  # fmt: skip
     return 0
 
 
@@ -119,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"govdir import --offline: {pipe_s:7.1f} s = {got['rows'] / pipe_s:7,.0f} rows/s "
               f"({got['added']:,} added, {got['rejected']:,} rejected, {got['flagged']:,} "
               f"flagged; peak RSS of the importer {got['peak_rss'] / 2**20:,.0f} MiB)")  # fmt: skip
+        print(f"  CPU time in it: the importer's own {got['cpu']:.1f} s, "
+              f"slapadd's {got['slapadd_cpu']:.1f} s")  # fmt: skip
 
         raw_s = time_slapadd(raw, ldif_path)
         print(f"slapadd -q (raw):        {raw_s:7.1f} s = {got['added'] / raw_s:7,.0f} entries/s "

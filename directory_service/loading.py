@@ -95,10 +95,9 @@ def _joined(
 
 # How many people an offline load sorts by name at a time (about 1.3 KiB of LDIF each): the
 # first window is small, so slapadd starts soon, and each next one twice the last, up to
-# NAME_ORDER_WINDOW. Since search values are looked up by equality, slapadd keeps up with the
-# importer, so a window's wait counts: the last one is loaded only once it is whole. At 1,000,000
-# rows, windows of 200,000 took 206 s end to end (importer peak 1,076 MiB), of 100,000 192 s
-# (819 MiB), though plain slapadd of the LDIF was faster in the first order (README).
+# NAME_ORDER_WINDOW. At 1,000,000 rows, windows of 200,000 held the importer at 1,076 MiB,
+# of 100,000 at 819-897 MiB; plain slapadd of the million in the two orders took 173-197 s
+# either way (README, Performance).
 NAME_ORDER_FIRST = 12_500
 NAME_ORDER_WINDOW = 100_000
 NAME_ORDER_BATCH = 1_000  # entries per chunk handed to slapadd

@@ -2,8 +2,9 @@
 
 The offline path is for a unit whose subtree holds nobody yet (a first load, typically of a
 whole ministry or province at once) while slapd is stopped. Rows go through the same reading,
-normalising and duplicate checks as the online import and become the same entries
-(:meth:`TreeIndex.person_entry`), so slapadd is given nothing the online path would refuse. The
+normalising and duplicate checks as the online import and become the same entries (written
+by :class:`PersonRecords`, byte for byte the LDIF of :meth:`TreeIndex.person_entry`), so
+slapadd is given nothing the online path would refuse. The
 LDIF is piped into slapadd while later rows are still being read, so the two run side by side;
 people reach it sorted by name, window by window (windows that double from
 loading.NAME_ORDER_FIRST to NAME_ORDER_WINDOW), which makes slapadd's index writes cheaper.
