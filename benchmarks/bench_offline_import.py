@@ -115,8 +115,11 @@ def main(argv: list[str] | None = None) -> int:
         out = subprocess.run(
             [sys.executable, __file__, "--child", str(root / "pipeline"), "--csv", str(csv_path),
              "--ldif", str(ldif_path), "--unit", args.unit],
-            check=True, capture_output=True, text=True,
+            capture_output=True, text=True,
         )  # fmt: skip
+        if out.returncode != 0:
+            print(f"the import failed (exit {out.returncode}):\n{out.stderr}", file=sys.stderr)
+            return 1
         got = json.loads(out.stdout.strip().splitlines()[-1])
         pipe_s = got["seconds"]
         print(f"govdir import --offline: {pipe_s:7.1f} s = {got['rows'] / pipe_s:7,.0f} rows/s "

@@ -169,7 +169,6 @@ def in_capitals(text: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-@lru_cache(maxsize=16_384)  # titles and unit names repeat from row to row
 def legacy_reading(text: str) -> tuple[str, str] | None:
     """Return (font, Unicode text) when a cell of Unicode text is TCVN3 or VNI text, else None.
 

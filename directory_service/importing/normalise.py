@@ -90,7 +90,7 @@ def _shown(ch: str) -> str:
 
 _NAME_CELLS = (NAME, FAMILY, MIDDLE, GIVEN)
 # Names found without any issue, by their cells as read: of a million rows' names, about one in
-# eight is new. Filled up to NAME_CACHE names (about 300 bytes each), the commonest come first.
+# eight is new. Filled up to NAME_CACHE names (about 500 bytes each), the commonest come first.
 NAME_CACHE = 65_536
 _clean_names: dict[tuple[str | None, ...], tuple[str, str, str]] = {}
 
