@@ -26,6 +26,8 @@ UNIT_CLASSES = [b"top", b"organizationalUnit", b"govdirUnit"]
 AGENCY_TYPES = CENTRAL_AGENCY_TYPES | ADMINISTRATIVE_TYPES
 # Word beginnings kept per word for search by equality (a query word is cut to this length).
 PREFIX_MIN, PREFIX_MAX = 2, 32
+# uid characters that need no escaping in a DN (RFC 4514): new uids are "p" and hex digits.
+_PLAIN_RDN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 _STATUS_BYTES = {STATUS_ACTIVE: [STATUS_ACTIVE.encode()], STATUS_LEFT: [STATUS_LEFT.encode()]}
 
 
@@ -55,6 +57,22 @@ def name_search_bytes(
 # 65,536 full names: of the synthetic million rows' 131,195 distinct names, 82% of rows hit
 # (55% with 16,384); about 1 KiB each.
 full_name_bytes = lru_cache(maxsize=65_536)(name_search_bytes)
+
+
+def name_part_bytes(
+    family: str, middle: str, given: str
+) -> tuple[list[bytes], list[bytes], list[bytes]]:
+    """Return the encoded sn, givenName and govdirMiddleName values of a name's parts."""
+    return (
+        name_bytes(family or given),
+        name_bytes(given) if given else [],
+        name_bytes(middle) if middle else [],
+    )
+
+
+def title_bytes(title: str) -> tuple[list[bytes], list[bytes]]:
+    """Return the encoded title and govdirTitlePrefix values of a title (none for no title)."""
+    return (name_bytes(title), title_prefix_bytes(title)) if title else ([], [])
 
 
 def word_prefixes(words: Iterable[str]) -> list[str]:
@@ -162,7 +180,8 @@ class TreeIndex:
 
     def dn_of(self, uid: str, unit_code: str) -> str:
         """Return the DN of the person with this uid in this unit."""
-        return f"{PERSON_RDN}={ldap.dn.escape_dn_chars(uid)},{self.dns[unit_code]}"
+        rdn = uid if _PLAIN_RDN.issuperset(uid) else ldap.dn.escape_dn_chars(uid)
+        return f"{PERSON_RDN}={rdn},{self.dns[unit_code]}"
 
     def shared_attrs(self, code: str) -> dict[str, list[bytes]]:
         """Return the attributes every person of a unit shares (cached per unit)."""
@@ -188,13 +207,14 @@ class TreeIndex:
 
     def _source_values(self, person: Person, display: list[bytes]) -> dict[str, list[bytes]]:
         """Return the source attributes of a person entry, empty ones included."""
+        sn, given, middle = name_part_bytes(person.family, person.middle, person.given)
         return {
             "displayName": display,
-            "sn": name_bytes(person.family or person.given),
-            "givenName": name_bytes(person.given) if person.given else [],
-            "govdirMiddleName": name_bytes(person.middle) if person.middle else [],
+            "sn": sn,
+            "givenName": given,
+            "govdirMiddleName": middle,
             "mail": _enc(person.mail),
-            "title": name_bytes(person.title) if person.title else [],
+            "title": title_bytes(person.title)[0],
             "telephoneNumber": _enc([person.phone or ""]),
             UNIT_RDN: self.shared_attrs(person.unit_code)[UNIT_RDN],
             "govdirStatus": _STATUS_BYTES.get(person.status) or [person.status.encode()],
@@ -215,6 +235,6 @@ class TreeIndex:
             "govdirUnitPath": unit["govdirUnitPath"],
             "govdirNameWord": words,
             "govdirNamePrefix": prefixes,
-            "govdirTitlePrefix": title_prefix_bytes(person.title) if person.title else [],
+            "govdirTitlePrefix": title_bytes(person.title)[1],
         }
         return self.person_dn(person), {k: v for k, v in attrs.items() if v}

@@ -16,11 +16,6 @@ _SAFE_STRING = re.compile(
 _UNCACHED = frozenset({"uid", "cn", "displayName", "mail", "telephoneNumber", "dn"})
 
 
-def safe_string(value: bytes) -> bool:
-    """Return whether a value can be written as text on an LDIF line (RFC 2849 SAFE-STRING)."""
-    return bool(value) and _SAFE_STRING.fullmatch(value) is not None
-
-
 def ldif_line(name: str, value: bytes) -> bytes:
     """Return one LDIF line, base64-encoding values that RFC 2849 does not allow as text."""
     if not value or _SAFE_STRING.fullmatch(value):

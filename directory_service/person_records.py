@@ -11,22 +11,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import ldap.dn
-
 from .entries import (
     PERSON_CLASSES,
-    PERSON_RDN,
     UNIT_RDN,
     TreeIndex,
-    name_bytes,
+    name_part_bytes,
     name_search_bytes,
-    title_prefix_bytes,
+    title_bytes,
 )
-from .ldif_lines import ldif_line, safe_string
+from .ldif_lines import ldif_line
 from .model import Person
 
 _CLASSES = b"".join(ldif_line("objectClass", c) for c in PERSON_CLASSES)
-_SIMPLE_UID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
 def _lines(name: str, values: list[bytes]) -> bytes:
@@ -52,15 +48,14 @@ def name_sort_key(given: bytes, full: bytes) -> bytes:
 def _name_lines(family: str, middle: str, given: str) -> tuple[bytes, bytes, bytes]:
     """Return a name's lines before the addresses, its search lines, and its sort key."""
     cn, words, prefixes = name_search_bytes(family, middle, given)  # cached as lines here
-    sn = name_bytes(family or given)
-    given_values = name_bytes(given) if given else []
+    sn, given_values, middle_values = name_part_bytes(family, middle, given)
     head = b"".join(
         (
             _lines("cn", cn),
             _lines("displayName", cn[:1]),
             _lines("sn", sn),
             _lines("givenName", given_values),
-            _lines("govdirMiddleName", name_bytes(middle) if middle else []),
+            _lines("govdirMiddleName", middle_values),
         )
     )
     search = _lines("govdirNameWord", words) + _lines("govdirNamePrefix", prefixes)
@@ -72,10 +67,8 @@ def _name_lines(family: str, middle: str, given: str) -> tuple[bytes, bytes, byt
 @lru_cache(maxsize=16_384)
 def _title_lines(title: str) -> tuple[bytes, bytes]:
     """Return a title's own line(s) and its word beginnings' lines."""
-    if not title:
-        return b"", b""
-    prefixes = title_prefix_bytes(title)
-    return _lines("title", name_bytes(title)), _lines("govdirTitlePrefix", prefixes)
+    values, prefixes = title_bytes(title)
+    return _lines("title", values), _lines("govdirTitlePrefix", prefixes)
 
 
 class PersonRecords:
@@ -83,18 +76,16 @@ class PersonRecords:
 
     def __init__(self, index: TreeIndex):
         self.index = index
-        self._units: dict[str, tuple[str, bool, bytes, bytes]] = {}
+        self._units: dict[str, tuple[bytes, bytes]] = {}
         self._status: dict[str, bytes] = {}
 
-    def _unit(self, code: str) -> tuple[str, bool, bytes, bytes]:
-        """Return a unit's DN, whether it is LDIF-safe, and its people's lines around status."""
+    def _unit(self, code: str) -> tuple[bytes, bytes]:
+        """Return the lines a unit's people carry before and after their status."""
         found = self._units.get(code)
         if found is None:
-            index = self.index
-            shared = index.shared_attrs(code)
+            shared = self.index.shared_attrs(code)
             after = b"".join(_lines(k, shared[k]) for k in ("ou", "o", "st", "govdirUnitPath"))
-            dn = index.dns[code]
-            found = (dn, safe_string(dn.encode()), _lines(UNIT_RDN, shared[UNIT_RDN]), after)
+            found = (_lines(UNIT_RDN, shared[UNIT_RDN]), after)
             self._units[code] = found
         return found
 
@@ -106,21 +97,14 @@ class PersonRecords:
         """Return the person's sort key (name_sort_key) followed by their LDIF record."""
         head, search, key = _name_lines(person.family, person.middle, person.given)
         title, title_search = _title_lines(person.title)
-        unit_dn, safe_dn, unit_code, unit_rest = self._unit(person.unit_code)
-        uid = person.uid
-        if uid and _SIMPLE_UID.issuperset(uid):  # a new uid ("p" and hex), or one like it
-            uid_line = b"uid: %s\n" % uid.encode()
-            dn = f"{PERSON_RDN}={uid},{unit_dn}".encode()
-            dn_line = b"dn: %s\n" % dn if safe_dn else ldif_line("dn", dn)
-        else:
-            uid_line = ldif_line("uid", uid.encode())
-            dn = f"{PERSON_RDN}={ldap.dn.escape_dn_chars(uid)},{unit_dn}".encode()
-            dn_line = ldif_line("dn", dn)
+        unit_code, unit_rest = self._unit(person.unit_code)
+        dn = self.index.dn_of(person.uid, person.unit_code).encode()
         status = self._status.get(person.status)
         if status is None:
             status = ldif_line("govdirStatus", person.status.encode())
             self._status[person.status] = status
-        parts = [key if with_key else b"", dn_line, _CLASSES, uid_line, head]
+        parts = [key if with_key else b"", ldif_line("dn", dn), _CLASSES]
+        parts += (ldif_line("uid", person.uid.encode()), head)
         parts += [ldif_line("mail", a.encode()) for a in person.mail if a]
         phone = ldif_line("telephoneNumber", person.phone.encode()) if person.phone else b""
         parts += (title, phone)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .entries import prefix_bytes, title_prefix_bytes
-from .loading import entry_ldif
+from .ldif_lines import entry_ldif
 from .slapd import Slapd, SlapdError
 from .slapd_config import SlapdLayout
 
