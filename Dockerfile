@@ -2,7 +2,7 @@
 FROM debian:bookworm-slim
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-       slapd ldap-utils libldap2-dev libsasl2-dev python3 python3-venv python3-dev gcc make \
+       slapd ldap-utils slapi-dev libldap2-dev libsasl2-dev python3 python3-venv python3-dev gcc make \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . /app

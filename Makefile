@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := slapd ldap-utils libldap2-dev libsasl2-dev chromium
+APT_PACKAGES := slapd ldap-utils slapi-dev gcc libc6-dev libldap2-dev libsasl2-dev chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 DEMO_ARGS ?=

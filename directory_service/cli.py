@@ -22,6 +22,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         demo_people=args.demo_people,
         structure=args.tree,
         seed=args.seed,
+        require_tls=args.require_tls,
     )
     if args.demo_people is not None and args.demo_people != state.demo_people:
         print(
@@ -234,6 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="administrative structure: 2025 (34 provinces) or legacy (63)",
     )
     up.add_argument("--seed", type=int, default=1, help="seed of the synthetic staff")
+    up.add_argument(
+        "--require-tls",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="refuse simple binds except over LDAPS, StartTLS or the local socket (kept)",
+    )
     up.set_defaults(func=cmd_up)
 
     search = sub.add_parser("search", help="search people")

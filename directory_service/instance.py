@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import urllib.parse
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -15,11 +16,12 @@ DEFAULT_DATA_DIR = "var/govdir"
 DEFAULT_BASE_DN = "dc=gov,dc=vn"
 # Raised whenever the generated access rules, limits or substring lookup step change; older
 # instances are updated.
-ACCESS_VERSION = 3
+ACCESS_VERSION = 4
 # Raised whenever the schema, the index set or the values entries carry for search change;
 # `govdir up` rebuilds older instances (directory_service.upgrade). 2: word beginnings looked
-# up by equality (govdirNamePrefix, govdirTitlePrefix) instead of substring indexes.
-DATA_VERSION = 2
+# up by equality (govdirNamePrefix, govdirTitlePrefix) instead of substring indexes. 3: the
+# security model's overlays (ppolicy, unique, the guard plugin) and password policy entries.
+DATA_VERSION = 3
 
 
 @dataclass
@@ -38,6 +40,7 @@ class InstanceState:
     loaded: bool = False
     access_version: int = 0  # of the access rules in its database (see slapd_config)
     data_version: int = 1  # of its schema, indexes and search values (1: before the field)
+    require_tls: bool = False  # simple binds only over TLS or ldapi (olcSecurity)
 
     @classmethod
     def new(
@@ -114,11 +117,15 @@ def connection_settings(
 ) -> ConnectionSettings:
     """Return settings from the data directory's state, overridden by GOVDIR_* variables."""
     env = os.environ
-    state = load_state(data_dir_from_env(data_dir))
+    root = data_dir_from_env(data_dir)
+    state = load_state(root)
     uri, dn, pw, base = None, None, None, DEFAULT_BASE_DN
     if state:
         base = state.base_dn
         uri = state.ldap_uri
+        if state.require_tls:
+            # Plain LDAP cannot carry a simple bind then; the local socket can.
+            uri = "ldapi://" + urllib.parse.quote(str(root / "run" / "ldapi"), safe="")
         dn, pw = {
             "admin": (f"cn=admin,{base}", state.admin_password),
             "web": (f"cn=web,{base}", state.web_password),

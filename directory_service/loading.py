@@ -33,10 +33,11 @@ def base_entries(base_dn: str, passwords: dict[str, str]) -> list[Entry]:
         attrs = {k: list(v) for k, v in attrs.items()}
         if dn == base_dn:
             attrs["dc"] = [base_dn.split(",")[0].split("=", 1)[1].encode()]
-        if "member" in attrs:
-            attrs["member"] = [
-                m.decode().replace(BASE_SUFFIX, base_dn).encode() for m in attrs["member"]
-            ]
+        for name in ("member", "pwdPolicySubentry"):
+            if name in attrs:
+                attrs[name] = [
+                    v.decode().replace(BASE_SUFFIX, base_dn).encode() for v in attrs[name]
+                ]
         cn = attrs.get("cn", [b""])[0].decode()
         if cn in passwords:
             attrs["userPassword"] = [hash_password(passwords[cn]).encode()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import os
 import queue
+import secrets
 import shutil
 import signal
 import socket
@@ -20,6 +21,7 @@ import ldap
 import ldif
 
 from .slapd_config import MODULE_DIR, SUBSTR_LOOKUP, SlapdLayout, acls, config_ldif, limits
+from .slapd_plugin import PluginBuildError, build_guard
 
 SLAPD_CANDIDATES = ("/usr/sbin/slapd", "/usr/local/libexec/slapd", "/usr/libexec/slapd")
 
@@ -167,14 +169,18 @@ class Slapd:
         """Return whether cn=config and the database directory exist already."""
         return (self.layout.config_dir / "cn=config.ldif").exists()
 
-    def initialise(self, root_pw_hash: str) -> None:
+    def initialise(self, root_pw_hash: str, require_tls: bool = False) -> None:
         """Write a fresh cn=config with slapadd -n0 and create the database directory."""
         if self.is_initialised():
             raise SlapdError(f"{self.layout.config_dir} exists already")
         for d in (self.layout.config_dir, self.layout.db_dir, self.layout.run_dir):
             d.mkdir(parents=True, exist_ok=True)
             d.chmod(0o700)
-        ldif = config_ldif(self.layout, root_pw_hash)
+        self.build_guard()
+        # A bind to an account that does not exist checks the password against this hash of
+        # a secret nobody knows, so it takes as long as a wrong password does.
+        decoy = hash_password(secrets.token_urlsafe(24))
+        ldif = config_ldif(self.layout, root_pw_hash, decoy, require_tls)
         self._run([find_binary("slapadd"), "-n0", "-F", str(self.layout.config_dir)], ldif.encode())
 
     def load(self, chunks: Iterable[bytes], quick: bool = True, queued: int = 8) -> None:
@@ -186,6 +192,7 @@ class Slapd:
         the next window until slapadd has nearly taken this one). If the generator fails,
         slapadd is given what came before (it keeps those entries) and the error is raised.
         """
+        self.build_guard()
         cmd = [find_binary("slapadd"), "-n1", "-F", str(self.layout.config_dir)]
         if quick:
             cmd.append("-q")
@@ -209,6 +216,7 @@ class Slapd:
 
     def dump(self, filterstr: str, handle: Callable[[str, dict[str, list[bytes]]], None]) -> None:
         """Pass each entry of the main database that matches filterstr to handle (slapcat)."""
+        self.build_guard()
         cmd = [find_binary("slapcat"), "-n1", "-F", str(self.layout.config_dir),
                "-a", filterstr, "-o", "ldif-wrap=no"]  # fmt: skip
         with tempfile.TemporaryFile() as err:
@@ -223,6 +231,13 @@ class Slapd:
                 err.seek(0)
                 tail = err.read().decode(errors="replace")[-2000:]
                 raise SlapdError(f"slapcat failed ({rc}): {tail}")
+
+    def build_guard(self) -> Path:
+        """Compile the guard plugin into the data directory (slapd and slapadd load it)."""
+        try:
+            return build_guard(self.layout.guard_path)
+        except PluginBuildError as e:
+            raise SlapdError(str(e)) from e
 
     def running_pid(self) -> int | None:
         """Return the pid of a slapd already serving this data directory, if any."""
@@ -242,6 +257,7 @@ class Slapd:
             if port and not port_is_free(port, self.host):
                 raise SlapdError(f"port {port} on {self.host} is in use")
         self.layout.run_dir.mkdir(parents=True, exist_ok=True)
+        self.build_guard()
         if self.layout.ldapi_path.exists():
             self.layout.ldapi_path.unlink()
         log = open(self.layout.data_dir / "slapd.log", "ab")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import ldap
 import ldap.filter
+from ldap.controls import SimplePagedResultsControl
 
 from .entries import UNIT_RDN
 from .instance import ConnectionSettings
@@ -20,7 +21,9 @@ PERSON_ATTRS = [
     "telephoneNumber", "ou", "o", "st", UNIT_RDN, "govdirUnitPath", "govdirStatus",
 ]  # fmt: skip
 OPERATION_TIMEOUT = 300.0
-UNITS_LIMIT = 1_000_000  # the whole unit list, past the soft size limit
+UNITS_LIMIT = 1_000_000  # the whole unit list, read a page at a time
+# Entries a page of a longer search holds: the web account's size limit, which it may page past.
+PAGE_SIZE = 1000
 UNIT_ATTRS = ["ou", UNIT_RDN, "govdirUnitType", "mail", "govdirMailDomain", "govdirUnitPath"]
 
 
@@ -209,14 +212,39 @@ class Directory:
 
     @staticmethod
     def _collect(conn, base, scope, filterstr, attrs, limit, time_limit=-1):
-        msgid = conn.search_ext(base, scope, filterstr, attrs, timeout=time_limit, sizelimit=limit)
+        """Return (entries, truncated); more than a page is read a page at a time (RFC 2696).
+
+        Every identity but the web and national admins has a total cap on paged searches as
+        well, so paging never takes them past their size limit.
+        """
         entries, truncated = [], False
+        paged = limit == 0 or limit > PAGE_SIZE
+        page = SimplePagedResultsControl(True, size=PAGE_SIZE, cookie=b"")
         try:
             while True:
-                rtype, data, _, _ = conn.result3(msgid, all=0)
-                entries.extend((dn, a) for dn, a in data if dn)
-                if rtype == ldap.RES_SEARCH_RESULT:
+                msgid = conn.search_ext(
+                    base, scope, filterstr, attrs, timeout=time_limit,
+                    sizelimit=0 if paged else limit, serverctrls=[page] if paged else None,
+                )  # fmt: skip
+                while True:
+                    rtype, data, _, controls = conn.result3(msgid, all=0)
+                    entries.extend((dn, a) for dn, a in data if dn)
+                    if rtype == ldap.RES_SEARCH_RESULT:
+                        break
+                cookie = next(
+                    (c.cookie for c in controls if c.controlType == page.controlType), b""
+                )
+                if not paged or not cookie:
                     break
+                if limit and len(entries) >= limit:
+                    # Tell slapd to drop the rest of the result set.
+                    conn.search_ext_s(
+                        base, scope, filterstr, ["1.1"],
+                        serverctrls=[SimplePagedResultsControl(True, size=0, cookie=cookie)],
+                    )  # fmt: skip
+                    truncated = True
+                    break
+                page.cookie = cookie
         except ldap.SIZELIMIT_EXCEEDED:
             truncated = True
         except ldap.NO_SUCH_OBJECT:
@@ -226,6 +254,8 @@ class Directory:
             # busy machine). The web shows its "try again" page rather than a stack trace.
             text = ldap_error_text(e)
             raise DirectoryUnavailable(f"the directory could not answer: {text}") from e
+        if limit and len(entries) > limit:
+            entries, truncated = entries[:limit], True
         return entries, truncated
 
     def person(self, uid: str) -> PersonInfo | None:

@@ -39,6 +39,7 @@ def prepare(
     seed: int = 1,
     base_dn: str = DEFAULT_BASE_DN,
     quiet: bool | None = None,
+    require_tls: bool | None = None,
 ) -> tuple[InstanceState, Slapd]:
     """Return the instance's state and its (stopped) slapd, creating and loading it if new."""
     state = load_state(data_dir)
@@ -50,6 +51,9 @@ def prepare(
         people = DEFAULT_DEMO_PEOPLE if demo_people is None else demo_people
         state = InstanceState.new(base_dn, port, tls_port, structure, people, seed)
         save_state(data_dir, state)
+    rebuild_config = require_tls is not None and require_tls != state.require_tls
+    if require_tls is not None:
+        state.require_tls = require_tls
     state.ldap_port = ldap_port or _still_free(state.ldap_port, avoid=state.ldaps_port)
     state.ldaps_port = ldaps_port or _still_free(state.ldaps_port, avoid=state.ldap_port)
     slapd = Slapd(layout_for(data_dir, state), state.ldap_port, ldaps_port=state.ldaps_port)
@@ -59,7 +63,7 @@ def prepare(
             for d in (slapd.layout.config_dir, slapd.layout.db_dir):
                 subprocess.run(["rm", "-rf", str(d)], check=True)
         ensure_certificate(slapd.layout.tls_dir)
-        slapd.initialise(hash_password(state.admin_password))
+        slapd.initialise(hash_password(state.admin_password), state.require_tls)
         passwords = {"addressbook": state.addressbook_password, "web": state.web_password}
         started = time.monotonic()
         total = load_directory(
@@ -69,8 +73,8 @@ def prepare(
         print(f"Loaded {total:,} entries in {elapsed:.1f} s ({total / elapsed:,.0f}/s)", flush=True)
         state.loaded = True
         state.data_version = DATA_VERSION
-    elif state.data_version < DATA_VERSION:
-        rebuild(slapd, hash_password(state.admin_password))
+    elif state.data_version < DATA_VERSION or rebuild_config:
+        rebuild(slapd, hash_password(state.admin_password), state.require_tls)
         state.data_version = DATA_VERSION
         state.access_version = ACCESS_VERSION  # the rebuilt cn=config has today's rules
     save_state(data_dir, state)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .entries import prefix_bytes, title_prefix_bytes
 from .ldif_lines import entry_ldif
+from .loading import base_entries
 from .slapd import Slapd, SlapdError
 from .slapd_config import SlapdLayout
 
@@ -32,11 +33,19 @@ def with_search_values(attrs: dict[str, list[bytes]]) -> dict[str, list[bytes]]:
     return {k: v for k, v in attrs.items() if v}
 
 
-def upgraded(dn: str, attrs: dict[str, list[bytes]]) -> bytes:
-    """Return one dumped entry as LDIF, with today's search values if it is a person."""
+def upgraded(
+    dn: str, attrs: dict[str, list[bytes]], base: dict[str, list[bytes]] | None = None
+) -> bytes:
+    """Return one dumped entry as LDIF, with today's search values if it is a person.
+
+    An entry of ldif/base.ldif also gets the attributes today's version of it has and the
+    dumped one lacks (a service account's password policy, say).
+    """
     classes = {c.lower() for c in attrs.get("objectClass", [])}
     if b"govdirperson" in classes:
         attrs = with_search_values(attrs)
+    if base:
+        attrs = attrs | {k: v for k, v in base.items() if k not in attrs}
     return entry_ldif(dn, attrs)
 
 
@@ -59,7 +68,9 @@ def _put_back(layout: SlapdLayout, previous: Path) -> None:
     previous.rmdir()
 
 
-def rebuild(slapd: Slapd, root_pw_hash: str, say: Callable[[str], None] = print) -> int:
+def rebuild(
+    slapd: Slapd, root_pw_hash: str, require_tls: bool = False, say: Callable[[str], None] = print
+) -> int:
     """Reload the stopped database under a fresh cn=config; return how many entries it holds."""
     if pid := slapd.running_pid():
         raise SlapdError(f"slapd (pid {pid}) is running: stop it before the upgrade")
@@ -75,13 +86,19 @@ def rebuild(slapd: Slapd, root_pw_hash: str, say: Callable[[str], None] = print)
     try:
         # The dump holds password hashes: the owner's only, like the database.
         with os.fdopen(os.open(dump, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+            base = {dn.lower(): attrs for dn, attrs in base_entries(layout.base_dn, {})}
 
             def write(dn: str, attrs: dict[str, list[bytes]]) -> None:
                 nonlocal count
-                out.write(upgraded(dn, attrs))
+                out.write(upgraded(dn, attrs, base.pop(dn.lower(), None)))
                 count += 1
 
             slapd.dump("(objectClass=*)", write)
+            # Base entries this version added (the password policies) come after the base.
+            for dn, attrs in base_entries(layout.base_dn, {}):
+                if dn.lower() in base:
+                    out.write(entry_ldif(dn, attrs))
+                    count += 1
     except BaseException:
         dump.unlink(missing_ok=True)
         raise
@@ -89,7 +106,7 @@ def rebuild(slapd: Slapd, root_pw_hash: str, say: Callable[[str], None] = print)
     try:
         for d in (layout.config_dir, layout.db_dir):
             d.rename(previous / d.name)
-        slapd.initialise(root_pw_hash)
+        slapd.initialise(root_pw_hash, require_tls)
         say(f"... loading {count:,} entries ...")
         slapd.load(_file_chunks(dump))
     except BaseException:

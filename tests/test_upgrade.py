@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from directory_service import entries, slapd_config, upgrade
+from directory_service import entries, loading, slapd_config, upgrade
 from directory_service.entries import word_prefixes
 from directory_service.instance import (
     DATA_VERSION,
@@ -38,9 +38,20 @@ def _old_instance(root, monkeypatch):
         dn, attrs = person_entry(self, person)
         return dn, {k: v for k, v in attrs.items() if k not in NEW_ATTRS}
 
+    real_base = loading.base_entries
+
+    def without_policies(base_dn, passwords):
+        """Return the base entries as versions before the password policies had them."""
+        return [
+            (dn, {k: v for k, v in attrs.items() if k != "pwdPolicySubentry"})
+            for dn, attrs in real_base(base_dn, passwords)
+            if b"pwdPolicy" not in attrs["objectClass"]
+        ]
+
     with monkeypatch.context() as m:
         m.setattr(slapd_config, "INDEXES", OLD_INDEXES)
         m.setattr(entries.TreeIndex, "person_entry", without_prefixes)
+        m.setattr(loading, "base_entries", without_policies)
         prepare(root, *free_ports(2), demo_people=200, seed=3, quiet=True)
     state_file = root / STATE_FILE
     state = json.loads(state_file.read_text())
@@ -72,6 +83,13 @@ def test_earlier_instance_is_rebuilt_with_todays_indexes_and_keeps_every_entry(
 
     assert _db_indexes(root) == slapd_config.INDEXES
     assert not (root / "previous").exists() and not (root / "upgrade.ldif").exists()
+    # Base entries this version added, and attributes it added to older ones, are there.
+    base = state.base_dn
+    assert f"cn=password-policy,{base}" in after
+    assert after[f"cn=addressbook,{base}"]["pwdPolicySubentry"] == [
+        f"cn=service-password-policy,{base}".encode()
+    ]
+    assert after[f"cn=addressbook,{base}"]["userPassword"][0].startswith(b"{ARGON2}")
     people = {dn: a for dn, a in after.items() if b"govdirPerson" in a["objectClass"]}
     assert len(people) == 200
     for attrs in people.values():
@@ -104,7 +122,11 @@ def test_upgrade_keeps_entry_ids_uuids_timestamps_and_passwords(tmp_path, monkey
     before = _snapshot(Slapd(layout_for(root, state), state.ldap_port))
     _, slapd = prepare(root)
     after = _snapshot(slapd)
-    assert list(after) == list(before)  # same entries, in the same (parents first) order
+    # The same entries in the same (parents first) order, then the base entries this version
+    # added (the password policies).
+    added = [dn for dn in after if dn not in before]
+    assert list(after) == list(before) + added
+    assert all(b"pwdPolicy" in after[dn]["objectClass"] for dn in added) and len(added) == 2
     for dn, attrs in before.items():
         for name in ("entryUUID", "createTimestamp", "userPassword", "mail", "cn"):
             assert after[dn].get(name) == attrs.get(name), (dn, name)
@@ -118,10 +140,10 @@ def test_failed_upgrade_puts_the_old_database_back(tmp_path, monkeypatch):
     before = _snapshot(old)
     real = upgrade.upgraded
 
-    def broken(dn, attrs):
+    def broken(dn, attrs, base=None):
         if b"govdirPerson" in attrs.get("objectClass", []):
             attrs = {**attrs, "noSuchAttribute": [b"x"]}  # slapadd refuses the entry
-        return real(dn, attrs)
+        return real(dn, attrs, base)
 
     with monkeypatch.context() as m:
         m.setattr(upgrade, "upgraded", broken)
@@ -154,7 +176,7 @@ def test_upgrade_killed_part_way_is_put_back_and_done_at_the_next_start(tmp_path
     state, slapd = prepare(root)
     assert state.data_version == DATA_VERSION
     after = _snapshot(slapd)
-    assert list(after) == list(before)
+    assert [dn for dn in after if dn in before] == list(before)
     assert all(after[dn].get("entryUUID") == a.get("entryUUID") for dn, a in before.items())
     assert not (root / "previous").exists() and not (root / "previous.done").exists()
 

@@ -509,7 +509,8 @@ def test_server_killed_during_apply_is_a_clear_stop_and_a_rerun_finishes(
             break
         time.sleep(0.05)
     if proc.poll() is not None:
-        pytest.fail("the import finished before slapd could be killed; make the file bigger")
+        out, err = proc.communicate()
+        pytest.fail(f"the import finished before slapd could be killed: {out}{err}")
     slapd.process.send_signal(signal.SIGKILL)
     slapd.process.wait()
     out, err = proc.communicate(timeout=120)
