@@ -16,6 +16,7 @@ demo: install
 
 test: install
 	$(BIN)/ruff check directory_service web tests benchmarks tools
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 bench: install bench-tools

@@ -1,4 +1,4 @@
-"""Measure how fast directory_service.staff generates people, and the peak memory it takes.
+"""Measure how fast directory_service.demo.staff generates people, and the peak memory it takes.
 
 Usage: python benchmarks/bench_generator.py [--people N] [--seed S]
 """
@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from directory_service.demo.staff import generate_people  # noqa: E402
 from directory_service.model import Unit  # noqa: E402
-from directory_service.staff import generate_people  # noqa: E402
 
 _MINISTRY_DOMAINS = (
     "mod mps mofa moha moj mof moit mae moc bvhttdl mst moet moh ubdt sbv thanhtra".split()
@@ -68,13 +68,13 @@ def synthetic_units() -> list[Unit]:
 
 
 def national_units() -> tuple[list[Unit], str]:
-    """Return the project's national tree if directory_service.tree can build it, else ours."""
+    """Return the project's national tree if reference.tree can build it, else ours."""
     try:
-        from directory_service.tree import build_tree
+        from directory_service.reference.tree import build_tree
 
         units = list(build_tree())
         if units and all(isinstance(u, Unit) for u in units):
-            return units, "directory_service.tree.build_tree()"
+            return units, "directory_service.reference.tree.build_tree()"
     except Exception as exc:  # noqa: BLE001 - any failure means: fall back to the synthetic tree
         print(f"(tree.build_tree unavailable: {type(exc).__name__}: {exc})", file=sys.stderr)
     return synthetic_units(), "synthetic hand-built tree"

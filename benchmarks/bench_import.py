@@ -32,14 +32,14 @@ import ldap.filter
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from directory_service.directory.settings import ConnectionSettings  # noqa: E402
+from directory_service.directory.store import Directory  # noqa: E402
+from directory_service.entries.ldif_text import ldif_chunks  # noqa: E402
+from directory_service.importing.online import run_import  # noqa: E402
 from directory_service.importing.plan import make_plan  # noqa: E402
 from directory_service.importing.rows import Record  # noqa: E402
-from directory_service.importing.run import run_import  # noqa: E402
-from directory_service.instance import ConnectionSettings  # noqa: E402
-from directory_service.loading import ldif_chunks  # noqa: E402
-from directory_service.slapd import find_binary  # noqa: E402
-from directory_service.store import Directory  # noqa: E402
-from directory_service.up import prepare  # noqa: E402
+from directory_service.server.slapd import find_binary  # noqa: E402
+from directory_service.server.up import prepare  # noqa: E402
 
 FAMILY = ["Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Đức", "Ngọc", "Minh", "Thu", "Quốc", "Hữu", "Thanh", "Kim"]

@@ -25,9 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from raw_tools import count_people, time_slapadd  # noqa: E402
 
-from directory_service.loading import directory_entries, load_directory, write_ldif  # noqa: E402
-from directory_service.slapd import Slapd, free_port, hash_password  # noqa: E402
-from directory_service.slapd_config import SlapdLayout  # noqa: E402
+from directory_service.entries.ldif_text import write_ldif  # noqa: E402
+from directory_service.server.config import SlapdLayout  # noqa: E402
+from directory_service.server.loading import directory_entries, load_directory  # noqa: E402
+from directory_service.server.slapd import Slapd, free_port, hash_password  # noqa: E402
 
 PASSWORDS = {"addressbook": "bench-addressbook", "web": "bench-web"}
 

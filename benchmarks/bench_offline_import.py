@@ -32,12 +32,12 @@ sys.path.insert(0, str(ROOT))
 
 from raw_tools import count_people, time_slapadd  # noqa: E402
 
-from directory_service.exports import HEADER  # noqa: E402
+from directory_service.demo.staff import generate_people  # noqa: E402
+from directory_service.exports.ldif_export import HEADER  # noqa: E402
 from directory_service.importing.offline import run_offline_import  # noqa: E402
-from directory_service.slapd import free_ports  # noqa: E402
-from directory_service.staff import generate_people  # noqa: E402
-from directory_service.tree import build_tree  # noqa: E402
-from directory_service.up import prepare  # noqa: E402
+from directory_service.reference.tree import build_tree  # noqa: E402
+from directory_service.server.slapd import free_ports  # noqa: E402
+from directory_service.server.up import prepare  # noqa: E402
 
 
 def subtree_units(code: str) -> list:

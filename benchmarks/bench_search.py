@@ -32,12 +32,12 @@ sys.path.insert(0, str(ROOT))
 import ldap  # noqa: E402
 from ldap.filter import filter_format  # noqa: E402
 
-from directory_service.instance import ConnectionSettings  # noqa: E402
-from directory_service.search import search_people  # noqa: E402
-from directory_service.slapd_config import WEB_LONG_TIME_LIMIT  # noqa: E402
-from directory_service.store import Directory, first_value  # noqa: E402
+from directory_service.directory.search import search_people  # noqa: E402
+from directory_service.directory.settings import ConnectionSettings  # noqa: E402
+from directory_service.directory.store import Directory, first_value  # noqa: E402
+from directory_service.server.config import WEB_LONG_TIME_LIMIT  # noqa: E402
+from directory_service.server.up import prepare  # noqa: E402
 from directory_service.text import fold_key  # noqa: E402
-from directory_service.up import prepare  # noqa: E402
 from tests.mail_clients import CLIENTS  # noqa: E402
 
 

@@ -6,7 +6,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from directory_service.slapd import Slapd, find_binary
+from directory_service.server.slapd import Slapd, find_binary
 
 
 def time_slapadd(slapd: Slapd, ldif_path: Path) -> float:

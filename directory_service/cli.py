@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .instance import connection_settings, data_dir_from_env, load_state
-from .slapd import SlapdError
-from .store import Directory, DirectoryUnavailable
+from directory_service.directory.settings import connection_settings, data_dir_from_env
+from directory_service.directory.store import Directory, DirectoryUnavailable
+from directory_service.server.instance import load_state
+from directory_service.server.slapd import SlapdError
 
 
 def cmd_up(args: argparse.Namespace) -> int:
     """Start (creating on first run) the directory and the web UI in the foreground."""
-    from .up import prepare, serve
+    from directory_service.server.up import prepare, serve
 
     data_dir = data_dir_from_env(args.data_dir)
     state, slapd = prepare(
@@ -35,7 +36,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     """Print the people matching a query, one per line."""
-    from .search import QueryError, search_people
+    from directory_service.directory.search import QueryError, search_people
 
     directory = Directory(connection_settings(args.data_dir))
     try:
@@ -55,11 +56,14 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_import_offline(args: argparse.Namespace) -> int:
     """Load an agency list into a unit's empty subtree with slapadd while slapd is stopped."""
-    from .importing.offline import OfflineImportError, run_offline_import
-    from .importing.run import UnknownTargetError
-    from .importing.table import ImportFormatError
-    from .instance import DATA_VERSION, layout_for
-    from .slapd import Slapd
+    from directory_service.importing import (
+        ImportFormatError,
+        OfflineImportError,
+        UnknownTargetError,
+        run_offline_import,
+    )
+    from directory_service.server.instance import DATA_VERSION, layout_for
+    from directory_service.server.slapd import Slapd
 
     if args.retire:
         print("govdir import: --retire goes with an online import (the unit is empty offline)",
@@ -125,8 +129,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.ldif_out or args.check:
         print("govdir import: --ldif-out and --check go with --offline", file=sys.stderr)
         return 2
-    from .importing.run import UnknownTargetError, run_import
-    from .importing.table import ImportFormatError
+    from directory_service.importing import ImportFormatError, UnknownTargetError, run_import
 
     directory = Directory(connection_settings(args.data_dir))
     bar = None
@@ -181,7 +184,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export a unit's subtree as LDIF, CSV or XLSX (chosen by the output's extension)."""
-    from .exports import export_ldif, export_table
+    from directory_service.exports.ldif_export import export_ldif, export_table
 
     directory = Directory(connection_settings(args.data_dir))
     try:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from directory_service.instance import ConnectionSettings
-from directory_service.slapd import free_ports
-from directory_service.store import Directory
-from directory_service.up import prepare
+from directory_service.directory.settings import ConnectionSettings
+from directory_service.directory.store import Directory
+from directory_service.server.slapd import free_ports
+from directory_service.server.up import prepare
 
 TEST_PEOPLE = 3000
 TEST_SEED = 7
@@ -71,8 +71,8 @@ def add_people(instance, people: list) -> list[str]:
     import ldap
     import ldap.modlist
 
-    from directory_service.entries import TreeIndex
-    from directory_service.tree import build_tree
+    from directory_service.entries.build import TreeIndex
+    from directory_service.reference.tree import build_tree
 
     state, slapd, _ = instance
     index = TreeIndex(build_tree(), state.base_dn)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from directory_service import cli
-from directory_service.search import CANDIDATE_LIMIT
+from directory_service.directory.search import CANDIDATE_LIMIT
 
 
 def govdir_search(instance, capsys, *args: str) -> tuple[int, list[str], str]:

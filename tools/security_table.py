@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from directory_service.access_policy import markdown_table  # noqa: E402
+from directory_service.server.access_policy import markdown_table  # noqa: E402
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "security.md"
 START, END = "<!-- access matrix: start -->", "<!-- access matrix: end -->"

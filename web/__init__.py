@@ -7,8 +7,8 @@ import os
 from flask import Flask, request
 from flask_babel import Babel, get_locale
 
-from directory_service.instance import connection_settings
-from directory_service.store import Directory
+from directory_service.directory.settings import connection_settings
+from directory_service.directory.store import Directory
 
 LANGUAGES = ("vi", "en")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 
-from directory_service.store import DirectoryUnavailable
+from directory_service.directory.store import DirectoryUnavailable
 
 
 def _wants_json() -> bool:

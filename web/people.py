@@ -9,9 +9,9 @@ import segno
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
 from markupsafe import Markup
 
-from directory_service.store import PersonInfo
+from directory_service.directory.store import PersonInfo
+from directory_service.exports.vcard import person_vcard
 from directory_service.text import fold
-from directory_service.vcard import person_vcard
 
 from .views import directory, unit_path
 

@@ -13,10 +13,10 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, send_
 from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 
-from directory_service.store import UnitInfo
-from directory_service.unit_lists import list_rows, to_csv, to_xlsx
-from directory_service.units import UnitTree
-from directory_service.vcard import people_vcards
+from directory_service.directory.store import UnitInfo
+from directory_service.directory.units import UnitTree
+from directory_service.exports.spreadsheets import list_rows, to_csv, to_xlsx
+from directory_service.exports.vcard import people_vcards
 
 from .views import directory, unit_path
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from directory_service.search import QueryError, search_people
-from directory_service.store import Directory, PersonInfo
+from directory_service.directory.search import QueryError, search_people
+from directory_service.directory.store import Directory, PersonInfo
 
 bp = Blueprint("views", __name__)
 

@@ -9,9 +9,9 @@ import ldap
 import ldap.dn
 import ldap.modlist
 
-from ..store import ldap_error_text
-from ..transactions import transaction
-from .plan import Change, Plan
+from directory_service.directory.store import ldap_error_text
+from directory_service.directory.transactions import transaction
+from directory_service.importing.plan import Change, Plan
 
 BATCH = 100
 # Errors that mean the server is gone, not that it refused a change: stop, do not report rows.

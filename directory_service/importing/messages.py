@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from ..text import fold
-from . import addresses
-from .rows import Issue
+from directory_service.importing.rows import Issue
 
 NAME_MISSING = "name-missing"
 NAME_DIGITS = "name-digits"
@@ -18,6 +16,12 @@ LEGACY_FONT = "legacy-font"
 MAIL_MISSING = "mail-missing"
 MAIL_FIXED = "mail-fixed"
 MAIL_PERSONAL = "mail-personal"
+# Problems with a candidate address (importing.check.addresses finds them).
+MAIL_NO_AT = "no-at"
+MAIL_NON_ASCII = "non-ascii"
+MAIL_BAD_LOCAL = "bad-local"
+MAIL_BAD_DOMAIN = "bad-domain"
+MAIL_TOO_LONG = "too-long"
 PHONE_INVALID = "phone-invalid"
 PHONE_EXTRA = "phone-extra"
 UNIT_UNKNOWN = "unit-unknown"
@@ -63,20 +67,20 @@ REASONS: dict[str, tuple[str, str]] = {
         "Converted from {font} to Unicode (the original is in the Value column)",
     ),
     MAIL_MISSING: ("Thiếu địa chỉ thư điện tử", "The email address is missing"),
-    addresses.NO_AT: ("Địa chỉ thư điện tử thiếu ký tự @", "The email address has no @"),
-    addresses.NON_ASCII: (
+    MAIL_NO_AT: ("Địa chỉ thư điện tử thiếu ký tự @", "The email address has no @"),
+    MAIL_NON_ASCII: (
         "Địa chỉ thư điện tử có chữ có dấu hoặc ký tự không hợp lệ",
         "The email address contains accented or non-ASCII characters",
     ),
-    addresses.BAD_LOCAL: (
+    MAIL_BAD_LOCAL: (
         "Phần trước @ của địa chỉ thư điện tử không hợp lệ",
         "The part before @ of the email address is not valid",
     ),
-    addresses.BAD_DOMAIN: (
+    MAIL_BAD_DOMAIN: (
         "Tên miền của địa chỉ thư điện tử không hợp lệ",
         "The domain of the email address is not valid",
     ),
-    addresses.TOO_LONG: ("Địa chỉ thư điện tử quá dài", "The email address is too long"),
+    MAIL_TOO_LONG: ("Địa chỉ thư điện tử quá dài", "The email address is too long"),
     MAIL_FIXED: (
         "Đã sửa lỗi gõ trong địa chỉ thư điện tử: {fix}",
         "Fixed a typo in the email address: {fix}",
@@ -214,13 +218,3 @@ def personal_suggestion(domain: str | None) -> str:
     if domain:
         return f"Dùng địa chỉ công vụ @{domain} / Use the official address @{domain}"
     return "Dùng địa chỉ công vụ / Use the official address"
-
-
-def mail_problem_suggestion(problem: str, address: str, domain: str | None) -> str:
-    """Return the advice for an address with a syntax problem."""
-    if problem == addresses.NON_ASCII:
-        folded = fold(address).lower()
-        if addresses.problem(folded) is None:
-            return f"Có phải / Did you mean: {folded}"
-    example = f"ten@{domain}" if domain else "ten@donvi.gov.vn"
-    return f"Ghi theo dạng / Write it as: {example}"

@@ -21,16 +21,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from ..entries import TreeIndex
-from ..loading import NAME_ORDER_QUEUE, Entry, name_ordered_chunks
-from ..person_records import PersonRecords
-from ..slapd import Slapd
-from ..store import UnitInfo, unit_from_entry
-from .plan import as_unit, clash_issues, new_uid, record_person
-from .readers import read_rows
-from .report import write_report
-from .run import ImportOutcome, UnknownTargetError, collector_paused, valid_records
-from .unit_match import UnitMatcher
+from directory_service.directory.store import UnitInfo, unit_from_entry
+from directory_service.entries.build import TreeIndex
+from directory_service.entries.records import PersonRecords
+from directory_service.importing.outcome import ImportOutcome, UnknownTargetError, collector_paused
+from directory_service.importing.plan import as_unit, clash_issues, new_uid, record_person
+from directory_service.importing.read import read_rows
+from directory_service.importing.records import valid_records
+from directory_service.importing.report import write_report
+from directory_service.importing.units.match import UnitMatcher
+from directory_service.server.loading import NAME_ORDER_QUEUE, Entry, name_ordered_chunks
+from directory_service.server.slapd import Slapd
 
 
 class OfflineImportError(RuntimeError):

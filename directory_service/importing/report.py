@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..unit_lists import neutralise, to_csv, to_xlsx
-from .rows import Issue
+from directory_service.exports.spreadsheets import neutralise, to_csv, to_xlsx
+from directory_service.importing.rows import Issue
 
 HEADER = (
     "Dòng / Row", "Cột / Column", "Giá trị / Value", "Trạng thái / Status",

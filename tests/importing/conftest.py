@@ -5,10 +5,10 @@ from __future__ import annotations
 import ldap
 import pytest
 
-from directory_service.instance import ConnectionSettings
-from directory_service.slapd import free_ports
-from directory_service.store import Directory
-from directory_service.up import prepare
+from directory_service.directory.settings import ConnectionSettings
+from directory_service.directory.store import Directory
+from directory_service.server.slapd import free_ports
+from directory_service.server.up import prepare
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import unicodedata
 import openpyxl
 
 from directory_service import model
-from directory_service.importing.new_units import new_unit_code, unit_type
-from directory_service.importing.run import run_import
-from directory_service.importing.unit_match import NAME, UNKNOWN, UnitMatcher
-from directory_service.tree import build_tree
+from directory_service.importing.online import run_import
+from directory_service.importing.units.match import NAME, UNKNOWN, UnitMatcher
+from directory_service.importing.units.new import new_unit_code, unit_type
+from directory_service.reference.tree import build_tree
 
 from .test_import_end_to_end import govdir
 

@@ -6,11 +6,11 @@ import csv
 
 import openpyxl
 
-from directory_service.importing import plan as plan_module
 from directory_service.importing.apply import apply_plan
+from directory_service.importing.online import run_import
+from directory_service.importing.plan import lookups as plan_module
 from directory_service.importing.plan import make_plan
 from directory_service.importing.rows import Record
-from directory_service.importing.run import run_import
 
 from .test_import_end_to_end import govdir
 

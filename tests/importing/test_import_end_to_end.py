@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import fcntl
-import gc
 import io
 import os
 import pty
@@ -20,12 +19,14 @@ import time
 import openpyxl
 import pytest
 
-import directory_service.importing.run as run
+import directory_service.importing.online as run
+import directory_service.importing.plan as plan_module
+import directory_service.importing.records as records
 from directory_service.importing.apply import BATCH
+from directory_service.importing.online import run_import
 from directory_service.importing.plan import make_plan
-from directory_service.importing.readers import read_rows
+from directory_service.importing.read import read_rows
 from directory_service.importing.rows import MAIL
-from directory_service.importing.run import run_import
 from tests.importing.agency_files import csv_text, to_legacy
 
 
@@ -526,43 +527,6 @@ def test_server_killed_during_apply_is_a_clear_stop_and_a_rerun_finishes(
     assert len(people_under(import_directory, "01-SXD")) == n
 
 
-def test_an_import_pauses_the_garbage_collector_and_restores_it(
-    empty_instance, import_directory, tmp_path, monkeypatch
-):
-    path = tmp_path / "few.csv"
-    big_csv(path, 20)
-    seen = []
-    plan = run.make_plan
-    monkeypatch.setattr(run, "make_plan", lambda *a: seen.append(gc.isenabled()) or plan(*a))
-    assert gc.isenabled()
-    run_import(import_directory, path, "01", dry_run=True)
-    assert seen == [False] and gc.isenabled()
-    with pytest.raises(run.UnknownTargetError):
-        run_import(import_directory, path, "NO-SUCH-UNIT", dry_run=True)
-    assert gc.isenabled()
-
-
-def test_an_import_leaves_no_reference_cycles(
-    empty_instance, import_directory, tmp_path, monkeypatch
-):
-    """The collector is paused during an import because nothing it makes is cyclic: keep it so."""
-    xlsx, big = tmp_path / "stp.xlsx", tmp_path / "big.csv"
-    agency_workbook(xlsx)  # rejected, flagged and repaired rows
-    big_csv(big, 1500)
-    gc.disable()  # or an automatic collection may take the cycles before we count them
-    try:
-        for path, parallel_bytes in ((xlsx, 10**12), (big, 10**12), (big, 1)):
-            monkeypatch.setattr(run, "PARALLEL_BYTES", parallel_bytes)  # 1: worker processes
-            gc.collect()
-            out = run_import(import_directory, path, "01", dry_run=True, report=tmp_path / "r.csv")
-            assert out.issues or out.valid == 1500
-            # A cycle per row would leave 1,500 or more; the worker pool leaves a few of its
-            # own (three small classes it makes, with their tuples), whatever the file's size.
-            assert gc.collect() < 50, (path.name, parallel_bytes)
-    finally:
-        gc.enable()
-
-
 def test_worker_processes_give_the_same_outcome_as_one_process(
     empty_instance, import_directory, tmp_path, monkeypatch
 ):
@@ -580,7 +544,7 @@ def test_worker_processes_give_the_same_outcome_as_one_process(
     pool = run.normalising_pool
 
     def outcome(parallel: bool):
-        monkeypatch.setattr(run, "PARALLEL_BYTES", 1 if parallel else 10**12)
+        monkeypatch.setattr(records, "PARALLEL_BYTES", 1 if parallel else 10**12)
         used = []
         monkeypatch.setattr(run, "normalising_pool", lambda *a: used.append(pool(*a)) or used[0])
         got = run_import(import_directory, path, "01", dry_run=True)
@@ -594,9 +558,9 @@ def test_worker_processes_give_the_same_outcome_as_one_process(
     assert [(i.row, i.column, i.reason_en) for i in many.issues] == [
         (i.row, i.column, i.reason_en) for i in one.issues
     ]
-    index = run.tree_index(import_directory)
+    index = plan_module.tree_index(import_directory)
     assert [(r.row, r.full_name, r.mail, r.sources) for r in many.records] == [
-        (r.row, r.full_name, r.mail, run.source_attrs(index, r)) for r in one.records
+        (r.row, r.full_name, r.mail, plan_module.source_attrs(index, r)) for r in one.records
     ]
     assert [[f.reason_en for f in r.flags] for r in many.records] == [
         [f.reason_en for f in r.flags] for r in one.records

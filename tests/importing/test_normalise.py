@@ -1,4 +1,4 @@
-"""Tests for directory_service.importing.normalise: one row in, a Record and its issues out."""
+"""Tests for importing.check.normalise: one row in, a Record and its issues out."""
 
 from __future__ import annotations
 
@@ -6,16 +6,16 @@ import unicodedata
 
 import pytest
 
-from directory_service.importing.addresses import split_cell
-from directory_service.importing.normalise import (
+from directory_service.importing.check.addresses import split_cell
+from directory_service.importing.check.normalise import (
     DuplicateTracker,
     normalise_phone,
     normalise_row,
     title_case,
 )
 from directory_service.importing.rows import Issue, SourceRow
-from directory_service.importing.unit_match import UnitMatcher
-from directory_service.tree import build_tree
+from directory_service.importing.units.match import UnitMatcher
+from directory_service.reference.tree import build_tree
 
 OFFICIAL = "annv@hanoi.gov.vn"
 

@@ -12,13 +12,13 @@ import ldif
 import openpyxl
 import pytest
 
+from directory_service.directory.search import search_people
+from directory_service.directory.settings import STATE_FILE, ConnectionSettings
+from directory_service.directory.store import Directory
+from directory_service.importing import UnknownTargetError, run_import
 from directory_service.importing.offline import OfflineImportError, run_offline_import
-from directory_service.importing.run import UnknownTargetError, run_import
-from directory_service.instance import STATE_FILE, ConnectionSettings
-from directory_service.search import search_people
-from directory_service.slapd import free_ports
-from directory_service.store import Directory
-from directory_service.up import prepare
+from directory_service.server.slapd import free_ports
+from directory_service.server.up import prepare
 
 from .test_import_end_to_end import agency_workbook, on_terminal
 

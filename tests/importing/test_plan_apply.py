@@ -7,9 +7,9 @@ import dataclasses
 import ldap
 
 from directory_service.importing.apply import apply_plan
+from directory_service.importing.online import failure_issues
 from directory_service.importing.plan import make_plan
 from directory_service.importing.rows import Record
-from directory_service.importing.run import failure_issues
 
 
 def people(n: int, unit: str = "01-SNV", start: int = 0) -> list[Record]:

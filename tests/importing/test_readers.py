@@ -7,9 +7,9 @@ import unicodedata
 
 import pytest
 
-from directory_service.importing.headers import match_header
-from directory_service.importing.layout import SECTION
-from directory_service.importing.readers import ImportFormatError, read_rows
+from directory_service.importing.read import ImportFormatError, read_rows
+from directory_service.importing.read.headers import match_header
+from directory_service.importing.read.layout import SECTION
 from directory_service.importing.rows import (
     FAMILY,
     GIVEN,

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from directory_service.importing.readers import ImportFormatError, read_rows
+from directory_service.importing.read import ImportFormatError, read_rows
 from directory_service.importing.rows import MAIL
 from tests.importing.agency_files import HEADER, PEOPLE, csv_text, write_xlsx
 

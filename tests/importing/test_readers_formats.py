@@ -10,7 +10,7 @@ import threading
 import pytest
 from ldif import LDIFWriter
 
-from directory_service.importing.readers import ImportFormatError, read_rows
+from directory_service.importing.read import ImportFormatError, read_rows
 from directory_service.importing.rows import (
     FAMILY,
     GIVEN,

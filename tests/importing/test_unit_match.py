@@ -1,4 +1,4 @@
-"""Tests for directory_service.importing.unit_match: unit texts from agency files to unit codes."""
+"""Tests for directory_service.importing.units.match: unit texts from agency files to unit codes."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import time
 
 import pytest
 
-from directory_service import admin_units
-from directory_service.importing import unit_match
-from directory_service.importing.unit_keys import accent_key, unit_key
-from directory_service.importing.unit_match import UnitMatcher
-from directory_service.tree import build_tree
+from directory_service.importing.units import match as unit_match
+from directory_service.importing.units.keys import accent_key, unit_key
+from directory_service.importing.units.match import UnitMatcher
+from directory_service.reference import admin_units
+from directory_service.reference.tree import build_tree
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,310 @@
+"""Search people by name, email or title in Vietnamese, with or without diacritics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ldap.filter
+
+from directory_service.directory.store import (
+    PERSON_ATTRS,
+    Directory,
+    PersonInfo,
+    person_from_entry,
+    person_order_fields,
+)
+from directory_service.entries.build import PREFIX_MAX
+from directory_service.text import clean, fold_key, search_words, sort_key_parts, tone_key
+
+MAX_QUERY_CHARS = 200
+MAX_WORDS = 8
+MIN_WORD_CHARS = 2  # a one-letter word cannot use the substring indexes (slapd would scan)
+CANDIDATE_LIMIT = 100  # ranked per query: each candidate costs slapd an entry decode
+EXACT_LIMIT = 100  # people with exactly the name typed, added when the candidates were cut
+UNIT_MATCHES_MIN = 20  # people of a unit the query names, after name matches that filled the list
+MAX_UNITS_PER_WORD = 200  # a word naming more units than this is too vague to narrow by unit
+
+EXACT, ALL_WORDS, ALL_PREFIX, TITLE, PARTIAL = 0, 1, 2, 3, 4
+
+
+class QueryError(ValueError):
+    """The query cannot be searched: too long, or nothing searchable in it."""
+
+
+@dataclass
+class SearchPage:
+    """One page of ranked results."""
+
+    query: str
+    people: list[PersonInfo]
+    page: int
+    per_page: int
+    total: int
+    more: bool  # True when the candidate set was cut by a size limit: total is a lower bound
+
+    @property
+    def has_next(self) -> bool:
+        """Return whether a next page exists."""
+        return self.page * self.per_page < self.total
+
+
+def query_words(query: str) -> list[str]:
+    """Return the folded, lower-case words of a query, or raise QueryError."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"query longer than {MAX_QUERY_CHARS} characters")
+    words = search_words(clean(query.replace("\0", " ")))
+    words = [w for w in words if len(w) >= MIN_WORD_CHARS and w != "_"]
+    return words[:MAX_WORDS]
+
+
+def accented_words(query: str) -> list[str]:
+    """Return the lower-case words of a query that carry diacritics (they rank exact matches up)."""
+    return [w for w in clean(query).lower().split() if fold_key(w) != w]
+
+
+def name_word_filter(word: str) -> str:
+    """Return the filter for a word that starts a word of a person's name.
+
+    Entries hold each name word's beginnings up to PREFIX_MAX letters; a longer query word
+    is looked up by its first PREFIX_MAX, and ranking tells the rest apart.
+    """
+    return ldap.filter.filter_format("(govdirNamePrefix=%s)", [word[:PREFIX_MAX]])
+
+
+def any_word_filter(word: str, unit_codes: list[str] = ()) -> str:
+    """Return the filter for a word that starts a name or title word, an address, or is a unit's."""
+    w = ldap.filter.escape_filter_chars(word)
+    if "@" in word:
+        return f"(mail={w}*)"
+    p = ldap.filter.escape_filter_chars(word[:PREFIX_MAX])
+    units = "".join(
+        ldap.filter.filter_format("(govdirUnitPath=%s)", [c]) for c in (word, *unit_codes)
+    )
+    return f"(|(govdirNamePrefix={p})(mail={w}*)(govdirTitlePrefix={p}){units})"
+
+
+def units_named(directory: Directory, word: str) -> list[str]:
+    """Return the codes of units with a name word starting with word, or [] if too many."""
+    codes = directory.unit_words().starting(word)
+    return codes if len(codes) <= MAX_UNITS_PER_WORD else []
+
+
+def unit_phrase(directory: Directory, words: list[str]) -> tuple[int, int, list[str]] | None:
+    """Return (start, length, codes) of the longest run of 2+ words that names a few units.
+
+    An address ("annv@hanoi.gov.vn") ends a run: no unit name has a word with "@" in it.
+    """
+    return directory.unit_words().longest_run(words, MAX_UNITS_PER_WORD)
+
+
+def unit_name_phrase(directory: Directory, words: list[str]) -> tuple[int, int, list[str]] | None:
+    """Return (start, length, codes) of the longest run of 2+ words that ends a few units' names.
+
+    Whole words only ("thanh hoa" for Tỉnh Thanh Hóa, not "thi hoa" for Xã Thiệu Hóa), looked up
+    in a cached table, so every query whose words match names can afford the check; of two
+    runs as long, the later one wins (a place is typed after the name).
+    """
+    endings = directory.unit_words().endings
+    for length in range(len(words), 1, -1):
+        for start in range(len(words) - length, -1, -1):
+            codes = endings.get(tuple(words[start : start + length]), [])
+            if 0 < len(codes) <= MAX_UNITS_PER_WORD:
+                return start, length, codes
+    return None
+
+
+def _scope(unit_code: str | None) -> list[str]:
+    """Return the filter terms every people search starts with: not left, inside the unit."""
+    parts = ["(!(govdirStatus=left))"]
+    if unit_code:
+        parts.append(ldap.filter.filter_format("(govdirUnitPath=%s)", [unit_code]))
+    return parts
+
+
+def people_filter(
+    words: list[str],
+    unit_code: str | None = None,
+    unit_codes: dict[str, list[str]] | None = None,
+    in_units: list[str] | None = None,
+) -> str:
+    """Return the LDAP filter for people matching every word, optionally inside a unit.
+
+    Without unit_codes only names are searched; with it (a word -> unit codes map) each word
+    may also match a title, an address, or the name or code of a unit above the person.
+    in_units (from a phrase naming units, "tay ho") requires one of those units above.
+    """
+    # Only people carry govdirNamePrefix, so a names-only filter needs no objectClass term
+    # (intersecting with a million-entry objectClass list costs more than it saves).
+    parts = _scope(unit_code)
+    if unit_codes is not None or not words:  # units carry govdirUnitPath too
+        parts.insert(0, "(objectClass=govdirPerson)")
+    if in_units:
+        terms = (ldap.filter.filter_format("(govdirUnitPath=%s)", [c]) for c in in_units)
+        parts.append("(|" + "".join(terms) + ")")
+    for w in words:
+        parts.append(
+            name_word_filter(w) if unit_codes is None else any_word_filter(w, unit_codes.get(w, []))
+        )
+    return "(&" + "".join(parts) + ")"
+
+
+def whole_words_filter(words: list[str], unit_code: str | None = None) -> str:
+    """Return the LDAP filter for people with every word as a whole word of their name."""
+    return "(&" + "".join(_scope(unit_code)) + _whole_word_terms(words) + ")"
+
+
+def prefix_only_filter(words: list[str], unit_code: str | None = None) -> str:
+    """Return the LDAP filter for people whose name words start with every word, not all equal."""
+    return people_filter(words, unit_code)[:-1] + "(!(&" + _whole_word_terms(words) + ")))"
+
+
+def _whole_word_terms(words: list[str]) -> str:
+    terms = (ldap.filter.filter_format("(govdirNameWord=%s)", [w]) for w in dict.fromkeys(words))
+    return "".join(terms)
+
+
+def rank(person: PersonInfo, words: list[str], accented: list[str]) -> tuple[int, int]:
+    """Return (match rank, diacritic rank) of a person for a query, lower is better."""
+    return _rank(person.name, person.title, words, accented)
+
+
+def _rank(name: str, title: str, words: list[str], accented: list[str]) -> tuple[int, int]:
+    tokens = fold_key(name).split()
+    if words == tokens:
+        level = EXACT
+    else:
+        level = _word_level(tokens, words)
+        if level == PARTIAL and fold_key(title).startswith(" ".join(words)):
+            level = TITLE
+    if not accented:
+        return level, 0
+    name_words = {tone_key(w) for w in clean(name).split()}
+    exact_accents = sum(1 for w in accented if tone_key(w) in name_words)
+    return level, -exact_accents
+
+
+def _word_level(tokens: list[str], words: list[str]) -> int:
+    """Return ALL_WORDS if each word is a different name word, ALL_PREFIX if each starts one."""
+    remaining = list(tokens)
+    prefixes = []
+    for w in words:
+        if w in remaining:
+            remaining.remove(w)
+        else:
+            prefixes.append(w)
+    for w in prefixes:
+        hit = next((t for t in remaining if t.startswith(w)), None)
+        if hit is None:
+            return PARTIAL
+        remaining.remove(hit)
+    return ALL_PREFIX if prefixes else ALL_WORDS
+
+
+def _with_exact_matches(
+    directory: Directory, entries: list, words: list[str], unit_code: str | None
+) -> list:
+    """Return entries plus the people whose whole name is the query (a cut list may lack them)."""
+    parts = [*_scope(unit_code), ldap.filter.filter_format("(cn=%s)", [" ".join(words)])]
+    exact, _ = directory.search("(&" + "".join(parts) + ")", PERSON_ATTRS, limit=EXACT_LIMIT)
+    seen = {dn for dn, _ in entries}
+    return entries + [e for e in exact if e[0] not in seen]
+
+
+def search_people(
+    directory: Directory, query: str, unit_code: str | None = None, page: int = 1,
+    per_page: int = 20,
+) -> SearchPage:  # fmt: skip
+    """Return a ranked page of people matching query, Vietnamese order within each rank.
+
+    Names come first: when some people's names match every word, they are the result, followed
+    by the people of a unit the query names ("nguyen thanh hoa": Nguyễn in Tỉnh Thanh Hóa).
+    Only when nobody's name matches may words also match titles ("giam doc so"), unit names
+    and codes, and addresses, so a common word cannot crowd named people out.
+    """
+    words = query_words(query)
+    if not words:
+        return SearchPage(query, [], page, per_page, 0, False)
+    accented = accented_words(query)
+    entries, truncated = [], False
+    if not any("@" in w for w in words):
+        entries, truncated = _name_candidates(directory, words, unit_code)
+    if entries:
+        groups = [(entries, words)]
+        if span := unit_name_phrase(directory, words):
+            rest, found, cut = _in_named_units(directory, words, span, unit_code, entries)
+            groups.append((found, rest))
+            truncated = truncated or cut
+    else:
+        entries, truncated = _broad_candidates(directory, words, unit_code)
+        groups = [(entries, words)]
+    # Ranked and sorted on the few values that decide the order; only the page shown is built.
+    ranked = []
+    for found, ranked_by in groups:
+        ranked += sorted(found, key=lambda entry: _order(entry[1], ranked_by, accented))
+    start = (max(page, 1) - 1) * per_page
+    people = [person_from_entry(dn, attrs) for dn, attrs in ranked[start : start + per_page]]
+    return SearchPage(query, people, page, per_page, len(ranked), truncated)
+
+
+def _name_candidates(
+    directory: Directory, words: list[str], unit_code: str | None
+) -> tuple[list, bool]:
+    """Return (entries, truncated): people whose names match every word, best matches kept.
+
+    Whole-word matches are fetched first ("an" finds An before Anh and Ánh). When they alone
+    fill the candidate list, prefix matches could only rank below them and are not fetched,
+    but the people with exactly the name typed are (a cut list may lack them). Otherwise the
+    other prefix matches fill the list: at most CANDIDATE_LIMIT candidates plus exact names.
+    """
+    whole, cut = directory.search(
+        whole_words_filter(words, unit_code), PERSON_ATTRS, limit=CANDIDATE_LIMIT
+    )
+    if cut:
+        return _with_exact_matches(directory, whole, words, unit_code), True
+    room = max(CANDIDATE_LIMIT - len(whole), 1)  # 0 would mean no limit at all
+    others = prefix_only_filter(words, unit_code) if whole else people_filter(words, unit_code)
+    prefix, cut = directory.search(others, PERSON_ATTRS, limit=room)
+    return whole + prefix, cut
+
+
+def _broad_candidates(
+    directory: Directory, words: list[str], unit_code: str | None
+) -> tuple[list, bool]:
+    """Return (entries, truncated): people matching each word by name, title, address or unit."""
+    rest, in_units = words, None
+    if span := unit_phrase(directory, words):
+        rest, in_units = _outside(words, span), span[2]
+    units = {w: units_named(directory, w) for w in rest if "@" not in w}
+    return directory.search(
+        people_filter(rest, unit_code, units, in_units), PERSON_ATTRS, limit=CANDIDATE_LIMIT
+    )
+
+
+def _in_named_units(
+    directory: Directory, words: list[str], span: tuple[int, int, list[str]],
+    unit_code: str | None, named: list,
+) -> tuple[list[str], list, bool]:  # fmt: skip
+    """Return (other words, entries, truncated): people of the named units matching the rest.
+
+    They fill what the name matches left of the candidate list (at least a page), and leave
+    out those already among the name matches.
+    """
+    rest, codes = _outside(words, span), span[2]
+    limit = max(CANDIDATE_LIMIT - len(named), UNIT_MATCHES_MIN)
+    found, cut = directory.search(
+        people_filter(rest, unit_code, in_units=codes), PERSON_ATTRS, limit=limit
+    )
+    seen = {dn for dn, _ in named}
+    return rest, [e for e in found if e[0] not in seen], cut
+
+
+def _outside(words: list[str], span: tuple[int, int, list[str]]) -> list[str]:
+    """Return the words outside a unit phrase (start, length, codes)."""
+    start, length, _ = span
+    return words[:start] + words[start + length :]
+
+
+def _order(attrs: dict[str, list[bytes]], words: list[str], accented: list[str]) -> tuple:
+    """Return the sort key of a candidate entry: match rank, diacritic rank, Vietnamese order."""
+    name, title, family, middle, given = person_order_fields(attrs)
+    return (*_rank(name, title, words, accented), sort_key_parts(family, middle, given))

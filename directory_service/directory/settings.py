@@ -1,0 +1,74 @@
+"""How to reach the directory: from GOVDIR_* variables or an instance's data directory.
+
+The state file is written by ``server.instance`` (``govdir up``); this module reads only what a
+client needs from it (the base DN, the port, whether TLS is required, the accounts' passwords),
+so reading the directory never depends on the server package.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+# Seconds a read of the whole unit list may take: just after a boot, with the database's pages
+# not yet in memory, it can take longer at a national scale than other searches are given.
+LONG_SEARCH_SECONDS = 120
+# Entries a page of a longer search holds (RFC 2696): the web account's size limit.
+PAGE_SIZE = 1000
+
+STATE_FILE = "govdir.json"
+DEFAULT_DATA_DIR = "var/govdir"
+DEFAULT_BASE_DN = "dc=gov,dc=vn"
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """How to reach and bind to a directory."""
+
+    uri: str
+    bind_dn: str | None
+    password: str | None
+    base_dn: str
+
+
+def data_dir_from_env(explicit: str | os.PathLike | None = None) -> Path:
+    """Return the data directory: explicit, else GOVDIR_DATA_DIR, else ./var/govdir."""
+    return Path(explicit or os.environ.get("GOVDIR_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
+
+
+def _from_state(root: Path, account: str) -> tuple[str, str, str, str] | None:
+    """Return (uri, bind DN, password, base DN) from an instance's state file, if it has one."""
+    path = root / STATE_FILE
+    if not path.exists():
+        return None
+    state = json.loads(path.read_text())
+    base = state["base_dn"]
+    uri = f"ldap://127.0.0.1:{state['ldap_port']}"
+    if state.get("require_tls"):
+        # Plain LDAP cannot carry a simple bind then; the local socket can.
+        uri = "ldapi://" + urllib.parse.quote(str(root / "run" / "ldapi"), safe="")
+    return uri, f"cn={account},{base}", state[f"{account}_password"], base
+
+
+def connection_settings(
+    data_dir: str | os.PathLike | None = None, account: str = "admin"
+) -> ConnectionSettings:
+    """Return settings from the data directory's state, overridden by GOVDIR_* variables."""
+    if account not in ("admin", "web", "addressbook"):
+        raise ValueError(f"no such account: {account}")
+    env = os.environ
+    uri, dn, pw, base = _from_state(data_dir_from_env(data_dir), account) or (
+        None, None, None, DEFAULT_BASE_DN,
+    )  # fmt: skip
+    base = env.get("GOVDIR_BASE_DN", base)
+    uri = env.get("GOVDIR_LDAP_URI", uri)
+    dn = env.get("GOVDIR_BIND_DN", dn)
+    pw = env.get("GOVDIR_BIND_PASSWORD", pw)
+    if not uri:
+        raise LookupError(
+            "no directory configured: run `govdir up` or set GOVDIR_DATA_DIR or GOVDIR_LDAP_URI"
+        )
+    return ConnectionSettings(uri=uri, bind_dn=dn, password=pw, base_dn=base)

@@ -1,0 +1,100 @@
+"""Keep the state of one directory instance in its data directory: ports, secrets, versions."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from directory_service.directory.settings import (
+    DEFAULT_BASE_DN,
+    DEFAULT_DATA_DIR,
+    STATE_FILE,
+    data_dir_from_env,
+)
+from directory_service.server.config import SlapdLayout
+
+__all__ = ["DEFAULT_BASE_DN", "DEFAULT_DATA_DIR", "STATE_FILE", "data_dir_from_env"]
+# Raised whenever the generated access rules, limits or substring lookup step change; older
+# instances are updated.
+ACCESS_VERSION = 4
+# Raised whenever the schema, the index set or the values entries carry for search change;
+# `govdir up` rebuilds older instances (server.upgrade). 2: word beginnings looked up by
+# equality (govdirNamePrefix, govdirTitlePrefix) instead of substring indexes. 3: the
+# security model's overlays (ppolicy, unique, the guard plugin) and password policy entries.
+DATA_VERSION = 3
+
+
+@dataclass
+class InstanceState:
+    """What `govdir up` records about an instance: where it listens and its generated secrets."""
+
+    base_dn: str
+    ldap_port: int
+    admin_password: str
+    addressbook_password: str
+    web_password: str
+    ldaps_port: int = 0
+    structure: str = "2025"
+    demo_people: int = 0
+    seed: int = 1
+    loaded: bool = False
+    access_version: int = 0  # of the access rules in its database (see slapd_config)
+    data_version: int = 1  # of its schema, indexes and search values (1: before the field)
+    require_tls: bool = False  # simple binds only over TLS or ldapi (olcSecurity)
+
+    @classmethod
+    def new(
+        cls, base_dn: str, ldap_port: int, ldaps_port: int, structure: str, people: int, seed: int
+    ):
+        """Return a fresh state with newly generated passwords."""
+        return cls(
+            base_dn=base_dn,
+            ldap_port=ldap_port,
+            ldaps_port=ldaps_port,
+            admin_password=secrets.token_urlsafe(18),
+            addressbook_password=secrets.token_urlsafe(12),
+            web_password=secrets.token_urlsafe(18),
+            structure=structure,
+            demo_people=people,
+            seed=seed,
+            access_version=ACCESS_VERSION,
+            data_version=DATA_VERSION,
+        )
+
+    @property
+    def ldap_uri(self) -> str:
+        """Return the LDAP URI the instance listens on."""
+        return f"ldap://127.0.0.1:{self.ldap_port}"
+
+    @property
+    def ldaps_uri(self) -> str:
+        """Return the LDAPS URI the instance listens on."""
+        return f"ldaps://127.0.0.1:{self.ldaps_port}"
+
+
+def layout_for(data_dir: Path, state: InstanceState) -> SlapdLayout:
+    """Return the slapd layout of an instance."""
+    return SlapdLayout(data_dir=data_dir, base_dn=state.base_dn)
+
+
+def load_state(data_dir: Path) -> InstanceState | None:
+    """Return the recorded state of the instance in data_dir, or None if there is none."""
+    path = data_dir / STATE_FILE
+    if not path.exists():
+        return None
+    return InstanceState(**json.loads(path.read_text()))
+
+
+def save_state(data_dir: Path, state: InstanceState) -> None:
+    """Write the state file, readable by its owner only."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
+    path = data_dir / STATE_FILE
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump(asdict(state), f, indent=2)
+    os.replace(tmp, path)
