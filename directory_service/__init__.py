@@ -1,4 +1,9 @@
-"""Core library of the national government email directory: text, tree, store, search, CLI."""
+"""Core library of the national government email directory and the govdir CLI.
+
+Packages by concern, each importing only those below it (import-linter checks it): ``cli``,
+``importing``, ``server``, ``exports``, ``directory``, ``demo``, ``entries``, ``reference``,
+then ``model`` and ``text``. Never imports Flask or ``web``.
+"""
 
 from pathlib import Path
 
