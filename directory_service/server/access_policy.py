@@ -20,8 +20,9 @@ IDENTITIES = {
     "P": "admin of province 01",
     "M": "admin of a ministry",
     "N": "national admin (member of cn=national-admins)",
+    "X": "the web acting for the admin of province 01 (proxied authorization)",
 }
-EVERYONE_BOUND = "BWOCPMN"
+EVERYONE_BOUND = "BWOCPMNX"
 
 # Targets: the entries each operation is tried on.
 TARGETS = {
@@ -57,7 +58,7 @@ def _cells(operation: str, allowed: dict[str, str]) -> list[Cell]:
 
 PEOPLE = ("commune", "province", "sibling", "ministry")
 # Who administers each person target, national admins included.
-SCOPED = {"commune": "CPN", "province": "PN", "sibling": "N", "ministry": "MN"}
+SCOPED = {"commune": "CPNX", "province": "PNX", "sibling": "N", "ministry": "MN"}
 
 
 def _people(operation: str, allowed: str | None = None) -> list[Cell]:
@@ -79,17 +80,22 @@ MATRIX: list[Cell] = [
     *_people("add an entry carrying rights and a password beside it", "N"),
     *_people("add a person labelled with another unit's path", "N"),
     # Into another commune of the same province: not the first commune's admin's to do.
-    *_cells("move it within its province", {**SCOPED, "commune": "PN"}),
+    *_cells("move it within its province", {**SCOPED, "commune": "PNX"}),
     *_people("move it to another province", "N"),
     *_people("delete it"),
     *_people("set its password", "N"),
     *_cells("read name and address", {"own": EVERYONE_BOUND}),
-    *_cells("change the title", {"own": "OCPMN", "padmin": "PN"}),
-    *_cells("change the password", {"own": "OCPMN"}),
+    *_cells("change the title", {"own": "OCPMNX", "padmin": "PNX"}),
+    *_cells("change the password", {"own": "OCPMNX"}),
     *_cells("give itself govdirAdminOf", {"own": "N"}),
-    *_cells("read govdirAdminOf", {"padmin": "WPN"}),
-    *_cells("set its password", {"padmin": "PN"}),
-    *_cells("change the telephone number", {"unit": "PN"}),
+    *_cells("read govdirAdminOf", {"padmin": "WPNX"}),
+    *_cells("set its password", {"padmin": "PNX"}),
+    *_cells("make it admin of its own commune", {"commune": "CPNX"}),
+    *_cells("make it admin of province 01", {"commune": "PNX"}),
+    *_cells("make it admin of province 79", {"province": "N"}),
+    *_cells("act as it through proxied authorization", {"province": "W"}),
+    *_cells("act as the database root through proxied authorization", {"directory": ""}),
+    *_cells("change the telephone number", {"unit": "PNX"}),
     *_cells("rename it", {"unit": "N"}),
     *_cells("change its mail domain", {"unit": "N"}),
     *_cells("add a unit under it", {"unit": "N"}),
@@ -97,7 +103,8 @@ MATRIX: list[Cell] = [
     *_cells("set its password", {"book": "N"}),
     *_cells("add a member", {"admins": "N"}),
     *_cells("read past the size cap with a virtual list view", {"directory": "N"}),
-    *_cells("read past the size cap with paged results", {"directory": "WN"}),
+    # The web's limits go with its account, whoever it acts for.
+    *_cells("read past the size cap with paged results", {"directory": "WNX"}),
 ]
 
 

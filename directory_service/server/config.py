@@ -147,14 +147,21 @@ RIGHTS_FILTER = (
     "(|(objectClass=govdirAccount)(govdirAdminOf=*)(objectClass=simpleSecurityObject)"
     "(objectClass=groupOfNames))"
 )
-# Object classes an agency admin may give the people they add.
-PERSON_CLASS_VALUES = "^(top|person|organizationalPerson|inetOrgPerson|govdirPerson)$"
+# Object classes an agency admin may give the people of their subtree (govdirAccount: when
+# appointing one of them admin of a unit below).
+PERSON_CLASS_VALUES = "^(top|person|organizationalPerson|inetOrgPerson|govdirPerson|govdirAccount)$"
 # What a unit's own admins may change on the unit entry itself: how to reach it.
 UNIT_CONTACT_ATTRS = (
     "telephoneNumber,facsimileTelephoneNumber,postalAddress,street,description,labeledURI"
 )
 # What an official may change on their own entry (with their password).
 SELF_ATTRS = "telephoneNumber,mobile,title,govdirTitlePrefix"
+
+
+def _unit_path_of_value(base: str) -> str:
+    """Return the set of the govdirUnitPath of the unit whose code is the value (${v0})."""
+    unit = "(&(objectClass=govdirUnit)(govdirUnitCode=${v0}))"
+    return f"[ldap:///{base}?govdirUnitPath?sub?{unit}]/govdirUnitPath"
 
 
 def _personal_domains() -> str:
@@ -174,12 +181,20 @@ def acls(layout: SlapdLayout) -> list[str]:
     domains = f"(this/-1/-*/govdirMailDomain | {_personal_domains()})"
     unit_domains = f"(this/-*/govdirMailDomain | {_personal_domains()})"
     mail_ok = "[${v1}]"
+    value_unit_path = _unit_path_of_value(base)
     return [
         f'to dn.base="{base}" by {admins} write by users read by * none',
         # Shared service accounts: their passwords are set by national admins only.
         f"to {sub} filter=(objectClass=simpleSecurityObject) attrs=userPassword "
         f"by {admins} write by anonymous auth by * none",
         f"to attrs=userPassword by {admins} write by self =xw by anonymous auth by * none",
+        # Rights: an agency admin may appoint (and revoke) admins of units at or below their
+        # own, on people of their own subtree; never of a unit beside or above it. The unit a
+        # value names is looked up by code (an internal search in the set).
+        f"to {sub} attrs=govdirAdminOf "
+        f'val.regex="{_CODE_VALUE}" by {admins} write by self read by {web} read '
+        f'by set.expand="{is_admin_of_parent} + (user/govdirAdminOf & {value_unit_path})" '
+        "write by * none",
         f"to attrs=govdirAdminOf by {admins} write by self read by {web} read by * none",
         # The service accounts read everything else; the rules below are for everyone else
         # (each by-clause is evaluated per attribute of every entry returned, and a set that
@@ -324,6 +339,9 @@ def config_ldif(
         f"olcSockbufMaxIncomingAuth: {MAX_INCOMING_AUTH}",
         f"olcConnMaxPending: {MAX_PENDING_ANONYMOUS}",
         f"olcConnMaxPendingAuth: {MAX_PENDING_AUTH}",
+        # The web writes on behalf of the signed-in person with the proxied authorization
+        # control (RFC 4370); an account's authzTo says whom it may act as (cn=web: people).
+        "olcAuthzPolicy: to",
         *([f"olcSecurity: simple_bind={REQUIRED_BIND_SSF}"] if require_tls else []),
         *_tls(layout),
         "",

@@ -19,12 +19,13 @@ from directory_service.server.config import SlapdLayout
 __all__ = ["DEFAULT_BASE_DN", "DEFAULT_DATA_DIR", "STATE_FILE", "data_dir_from_env"]
 # Raised whenever the generated access rules, limits or substring lookup step change; older
 # instances are updated.
-ACCESS_VERSION = 4
+ACCESS_VERSION = 5
 # Raised whenever the schema, the index set or the values entries carry for search change;
 # `govdir up` rebuilds older instances (server.upgrade). 2: word beginnings looked up by
 # equality (govdirNamePrefix, govdirTitlePrefix) instead of substring indexes. 3: the
 # security model's overlays (ppolicy, unique, the guard plugin) and password policy entries.
-DATA_VERSION = 3
+# 4: the web's proxied authorization (olcAuthzPolicy, cn=web's authzTo).
+DATA_VERSION = 4
 
 
 @dataclass
@@ -44,6 +45,7 @@ class InstanceState:
     access_version: int = 0  # of the access rules in its database (see slapd_config)
     data_version: int = 1  # of its schema, indexes and search values (1: before the field)
     require_tls: bool = False  # simple binds only over TLS or ldapi (olcSecurity)
+    web_secret: str = ""  # signs the web's session cookies (made on first start)
 
     @classmethod
     def new(
@@ -57,6 +59,7 @@ class InstanceState:
             admin_password=secrets.token_urlsafe(18),
             addressbook_password=secrets.token_urlsafe(12),
             web_password=secrets.token_urlsafe(18),
+            web_secret=secrets.token_urlsafe(32),
             structure=structure,
             demo_people=people,
             seed=seed,

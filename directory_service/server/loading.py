@@ -31,7 +31,7 @@ def base_entries(base_dn: str, passwords: dict[str, str]) -> list[Entry]:
         attrs = {k: list(v) for k, v in attrs.items()}
         if dn == base_dn:
             attrs["dc"] = [base_dn.split(",")[0].split("=", 1)[1].encode()]
-        for name in ("member", "pwdPolicySubentry"):
+        for name in ("member", "pwdPolicySubentry", "authzTo"):
             if name in attrs:
                 attrs[name] = [
                     v.decode().replace(BASE_SUFFIX, base_dn).encode() for v in attrs[name]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -51,6 +52,8 @@ def prepare(
         people = DEFAULT_DEMO_PEOPLE if demo_people is None else demo_people
         state = InstanceState.new(base_dn, port, tls_port, structure, people, seed)
         save_state(data_dir, state)
+    if not state.web_secret:  # an instance made before sign-in existed
+        state.web_secret = secrets.token_urlsafe(32)
     rebuild_config = require_tls is not None and require_tls != state.require_tls
     if require_tls is not None:
         state.require_tls = require_tls

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import ldap
 import ldap.modlist
 import pytest
-from ldap.controls import SimplePagedResultsControl
+from ldap.controls import RequestControlTuples, SimplePagedResultsControl
+from ldap.controls.simple import ProxyAuthzControl
 from ldap.controls.sss import SSSRequestControl
 from ldap.controls.vlv import VLVRequestControl
 
@@ -129,8 +130,17 @@ def world(instance):
     w.dns["unit"] = index.dns["01-SNV"]
     w.dns["padmin"] = w.dns["P"]
     w.dns["book"], w.dns["admins"] = w.dns["B"], group
+    w.dns["X"], w.passwords["X"] = w.dns["P"], PASSWORD
     for letter in IDENTITIES:
-        w.conns[letter] = bind(slapd.uri, w.dns[letter], w.passwords.get(letter))
+        if letter == "X":
+            # The web's own account, every request carrying the proxied authorization control
+            # that names the province's admin (as the web does for a signed-in person).
+            conn = bind(slapd.uri, f"cn=web,{base}", state.web_password)
+            control = ProxyAuthzControl(criticality=True, authzId=f"dn:{w.dns['P']}".encode())
+            conn.set_option(ldap.OPT_SERVER_CONTROLS, [control])
+            w.conns[letter] = conn
+        else:
+            w.conns[letter] = bind(slapd.uri, w.dns[letter], w.passwords.get(letter))
     yield w
     root.modify_s(group, [(ldap.MOD_DELETE, "member", [w.dns["N"].encode()])])
     w.gone(*(w.dns[x] for x in "OCPMN"), *(w.dns[r] for r in ("commune", "province")))
@@ -174,7 +184,7 @@ def _modify_landed(w, conn, dn, attr, values, op=ldap.MOD_REPLACE):
 
 def op_change_title(w, who, conn, target):
     dn = _target_dn(w, who, target)
-    attr = "title" if who in "OCPMN" or target != "own" else "description"
+    attr = "title" if who in "OCPMNX" or target != "own" else "description"
     return _modify_landed(w, conn, dn, attr, ["Chuyên viên chính (thử)".encode()])
 
 
@@ -282,6 +292,35 @@ def op_give_admin_of(w, who, conn, target):
     return True
 
 
+def op_make_admin(code_of):
+    def op(w, who, conn, target):
+        dn = w.add_person(w.codes[target])
+        code = code_of(w, target).encode()
+        try:
+            conn.modify_s(dn, [(ldap.MOD_ADD, "objectClass", [b"govdirAccount"]),
+                               (ldap.MOD_ADD, "govdirAdminOf", [code])])  # fmt: skip
+            assert w.attrs(dn, ["govdirAdminOf"]).get("govdirAdminOf") == [code], "dropped"
+            return True
+        finally:
+            w.gone(dn)
+
+    return op
+
+
+def op_act_as(target_dn):
+    def op(w, who, conn, target):
+        if who == "X":
+            # A request carries one proxied authorization control: X already acts for P.
+            raise ldap.UNWILLING_TO_PERFORM({"desc": "acts for one person already"})
+        dn = target_dn(w)
+        control = ProxyAuthzControl(criticality=True, authzId=f"dn:{dn}".encode())
+        # python-ldap's whoami_s takes controls as tuples, unlike its other calls.
+        said = conn.whoami_s(serverctrls=RequestControlTuples([control]))
+        return said.lower() == f"dn:{dn}".lower()
+
+    return op
+
+
 def op_unit_attr(attr, value):
     def op(w, who, conn, target):
         return _modify_landed(w, conn, w.dns["unit"], attr, [value.encode()])
@@ -381,6 +420,13 @@ OPERATIONS = {
     "set its password": op_set_password,
     "change the password": op_set_password,
     "give itself govdirAdminOf": op_give_admin_of,
+    "make it admin of its own commune": op_make_admin(lambda w, t: w.codes["commune"]),
+    "make it admin of province 01": op_make_admin(lambda w, t: "01"),
+    "make it admin of province 79": op_make_admin(lambda w, t: "79"),
+    "act as it through proxied authorization": op_act_as(lambda w: w.dns["province"]),
+    "act as the database root through proxied authorization": op_act_as(
+        lambda w: f"cn=admin,{w.base}"
+    ),
     "change the telephone number": op_unit_attr("telephoneNumber", "024 0000 0000"),
     "rename it": op_unit_attr("ou", "Sở Đổi Tên"),
     "change its mail domain": op_unit_attr("govdirMailDomain", "example.gov.vn"),
