@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+import ldap
+
 from directory_service.directory.settings import connection_settings, data_dir_from_env
-from directory_service.directory.store import Directory, DirectoryUnavailable
+from directory_service.directory.store import Directory, DirectoryUnavailable, ldap_error_text
 from directory_service.server.instance import load_state
 from directory_service.server.slapd import SlapdError
 
@@ -216,6 +218,36 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_admins(args: argparse.Namespace) -> int:
+    """Grant, revoke or list agency admins (as a national admin)."""
+    from directory_service.directory import admins
+
+    directory = Directory(connection_settings(args.data_dir))
+    if args.action == "list":
+        for admin in admins.admins(directory, args.unit):
+            print(f"{admin.mail}\t{admin.name}\t{' '.join(admin.units)}")
+        return 0
+    if not args.email or not args.unit:
+        print(f"govdir admins {args.action}: EMAIL and --unit CODE are needed", file=sys.stderr)
+        return 2
+    conn = directory.connection()
+    if args.action == "revoke":
+        dn = admins.revoke(conn, directory, args.email, args.unit)
+        print(f"{args.email} ({dn}) no longer administers {args.unit}")
+        return 0
+    password = None
+    if args.password_file:
+        with open(args.password_file, encoding="utf-8") as f:
+            password = f.read().strip()
+        admins.check_password(directory, password)  # before anything is granted
+    dn = admins.grant(conn, directory, args.email, args.unit)
+    print(f"{args.email} ({dn}) administers {args.unit} and the units below it")
+    if password is not None:
+        admins.set_password(conn, directory, dn, password)
+        print("Password set.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of govdir."""
     parser = argparse.ArgumentParser(prog="govdir", description=__doc__)
@@ -245,6 +277,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse simple binds except over LDAPS, StartTLS or the local socket (kept)",
     )
     up.set_defaults(func=cmd_up)
+
+    adm = sub.add_parser("admins", help="grant, revoke or list agency admins")
+    adm.add_argument("action", choices=["grant", "revoke", "list"])
+    adm.add_argument("email", nargs="?", help="the address of the person (grant, revoke)")
+    adm.add_argument("--unit", help="the code of the unit whose subtree they administer")
+    adm.add_argument("--password-file", help="set the person's password from this file (grant)")
+    adm.add_argument("--data-dir", default=argparse.SUPPRESS)
+    adm.set_defaults(func=cmd_admins)
 
     search = sub.add_parser("search", help="search people")
     search.add_argument("query")
@@ -301,8 +341,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (SlapdError, DirectoryUnavailable, LookupError) as e:
+    except (SlapdError, DirectoryUnavailable, LookupError, ValueError) as e:
         print(f"govdir: {e}", file=sys.stderr)
+        return 1
+    except ldap.LDAPError as e:
+        print(f"govdir: the directory refused: {ldap_error_text(e)}", file=sys.stderr)
         return 1
 
 
