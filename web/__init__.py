@@ -6,8 +6,9 @@ import os
 
 from flask import Flask, request
 from flask_babel import Babel, get_locale
+from flask_wtf.csrf import CSRFProtect
 
-from directory_service.directory.settings import connection_settings
+from directory_service.directory.settings import connection_settings, web_secret
 from directory_service.directory.store import Directory
 
 LANGUAGES = ("vi", "en")
@@ -33,6 +34,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = web_secret(app.config["GOVDIR_DATA_DIR"])
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+    )
+    CSRFProtect(app)
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     directory = app.config.get("DIRECTORY")
@@ -40,8 +49,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         directory = Directory(connection_settings(app.config["GOVDIR_DATA_DIR"], account="web"))
     app.extensions["govdir"] = directory
 
-    from . import errors, people, units, views
+    from . import account, errors, people, units, views
 
+    account.login_manager.init_app(app)
+    app.register_blueprint(account.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(people.bp)
     app.register_blueprint(units.bp)

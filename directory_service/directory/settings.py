@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,19 @@ def _from_state(root: Path, account: str) -> tuple[str, str, str, str] | None:
         # Plain LDAP cannot carry a simple bind then; the local socket can.
         uri = "ldapi://" + urllib.parse.quote(str(root / "run" / "ldapi"), safe="")
     return uri, f"cn={account},{base}", state[f"{account}_password"], base
+
+
+def web_secret(data_dir: str | os.PathLike | None = None) -> str:
+    """Return the key the web signs its session cookies with: the instance's, else a new one.
+
+    A key made here lasts as long as the process: sessions end when it restarts.
+    """
+    path = data_dir_from_env(data_dir) / STATE_FILE
+    if path.exists():
+        secret = json.loads(path.read_text()).get("web_secret")
+        if secret:
+            return secret
+    return secrets.token_urlsafe(32)
 
 
 def connection_settings(

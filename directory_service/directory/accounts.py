@@ -1,0 +1,134 @@
+"""Signing in as a person, and writing on their behalf with slapd deciding what they may do.
+
+Signing in binds to slapd as the person found by their address, with the password policy
+control, so a locked account is told so. Writing goes over the web account's connection with
+the proxied authorization control (RFC 4370) naming the person: slapd applies the person's own
+access rules, and its logs name the person. The web account itself may never write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ldap
+import ldap.filter
+from ldap.controls.ppolicy import PasswordPolicyControl
+from ldap.controls.simple import ProxyAuthzControl
+
+from directory_service.directory.admins import person_by_mail
+from directory_service.directory.store import (
+    Directory,
+    DirectoryUnavailable,
+    first_value,
+    ldap_error_text,
+    shown_name,
+)
+from directory_service.entries.build import title_bytes
+
+SIGNED_IN, WRONG, LOCKED = "signed-in", "wrong", "locked"
+_ACCOUNT_LOCKED = 1  # PasswordPolicyResponseValue error: accountLocked
+
+
+@dataclass(frozen=True)
+class Account:
+    """A signed-in person: who they are and which units' subtrees they administer."""
+
+    dn: str
+    name: str
+    mail: str
+    admin_of: tuple[str, ...] = ()
+    national: bool = False
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in: SIGNED_IN with the account, or WRONG, or LOCKED."""
+
+    outcome: str
+    account: Account | None = None
+
+
+def sign_in(directory: Directory, mail: str, password: str) -> SignIn:
+    """Bind as the person holding mail; return whether they are in, wrong or locked out.
+
+    An unknown address and a wrong password answer the same, and cost the same (slapd checks
+    a decoy hash for a DN without a password).
+    """
+    if not mail or not password:
+        return SignIn(WRONG)
+    try:
+        dn, _ = person_by_mail(directory, mail)
+    except LookupError:
+        dn = f"uid=unknown,{directory.base_dn}"
+    conn = ldap.initialize(directory.settings.uri)
+    conn.set_option(ldap.OPT_NETWORK_TIMEOUT, directory.timeout)
+    try:
+        msgid = conn.simple_bind(dn, password, serverctrls=[PasswordPolicyControl()])
+        conn.result3(msgid)
+    except ldap.INVALID_CREDENTIALS as e:
+        return SignIn(LOCKED if _locked(e) else WRONG)
+    except (ldap.SERVER_DOWN, ldap.CONNECT_ERROR) as e:
+        raise DirectoryUnavailable(f"cannot reach the directory: {ldap_error_text(e)}") from e
+    finally:
+        conn.unbind_s()
+    return SignIn(SIGNED_IN, account(directory, dn))
+
+
+def _locked(error: ldap.INVALID_CREDENTIALS) -> bool:
+    """Return whether slapd's password policy response says the account is locked."""
+    raw = error.args[0].get("ctrls", []) if error.args else []
+    for control in ldap.controls.DecodeControlTuples(raw):
+        if isinstance(control, PasswordPolicyControl) and control.error == _ACCOUNT_LOCKED:
+            return True
+    return False
+
+
+def account(directory: Directory, dn: str) -> Account | None:
+    """Return the account of a person by DN, read afresh (rights may have changed)."""
+    found, _ = directory.search(
+        "(objectClass=govdirPerson)", ["cn", "displayName", "mail", "govdirAdminOf"],
+        base=dn, scope=ldap.SCOPE_BASE,
+    )  # fmt: skip
+    if not found:
+        return None
+    attrs = found[0][1]
+    group, _ = directory.search(
+        ldap.filter.filter_format("(member=%s)", [dn]), ["1.1"],
+        base=f"cn=national-admins,{directory.base_dn}", scope=ldap.SCOPE_BASE,
+    )  # fmt: skip
+    return Account(
+        dn, shown_name(attrs), first_value(attrs, "mail"),
+        tuple(v.decode() for v in attrs.get("govdirAdminOf", [])), bool(group),
+    )  # fmt: skip
+
+
+class ActingAs:
+    """Write to the directory as one person, over the web account's connection."""
+
+    def __init__(self, directory: Directory, dn: str):
+        self.directory = directory
+        self.dn = dn
+        self.controls = [ProxyAuthzControl(criticality=True, authzId=f"dn:{dn}".encode())]
+
+    def modify(self, target: str, values: dict[str, list[bytes]]) -> None:
+        """Replace attributes of an entry (an empty list removes one); slapd checks the rights."""
+        changes = [(ldap.MOD_REPLACE, name, vals or None) for name, vals in values.items()]
+        try:
+            self.directory.connection().modify_ext_s(target, changes, serverctrls=self.controls)
+        except (ldap.SERVER_DOWN, ldap.CONNECT_ERROR) as e:
+            raise DirectoryUnavailable(f"cannot reach the directory: {ldap_error_text(e)}") from e
+        except ldap.LDAPError as e:
+            raise RefusedError(ldap_error_text(e)) from e
+
+    def change_own(self, phone: str, title: str) -> None:
+        """Change the person's own telephone number and title (with its search values)."""
+        titles, prefixes = title_bytes(title.strip())
+        self.modify(self.dn, {
+            "telephoneNumber": [phone.strip().encode()] if phone.strip() else [],
+            "title": titles,
+            "govdirTitlePrefix": prefixes,
+        })  # fmt: skip
+
+
+class RefusedError(Exception):
+    """slapd refused a write made on a person's behalf: the message says why."""
