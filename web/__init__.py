@@ -11,6 +11,8 @@ from flask_wtf.csrf import CSRFProtect
 from directory_service.directory.settings import connection_settings, web_secret
 from directory_service.directory.store import Directory
 
+from .protection import protect
+
 LANGUAGES = ("vi", "en")
 
 
@@ -57,4 +59,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(people.bp)
     app.register_blueprint(units.bp)
     errors.register(app)
+    protect(app)
     return app
