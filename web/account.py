@@ -12,6 +12,7 @@ import time
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -39,6 +40,7 @@ from directory_service.directory.accounts import (
     account,
     sign_in,
 )
+from directory_service.directory.audit import writes_by, writes_under
 from directory_service.directory.store import first_value
 
 from .views import directory
@@ -140,3 +142,23 @@ def me():
         "me.html", account=acct, units=[u for u in units if u],
         title=first_value(attrs, "title"), phone=first_value(attrs, "telephoneNumber"),
     )  # fmt: skip
+
+
+@bp.route("/units/<code>/changes")
+@login_required
+def unit_changes(code: str):
+    """List the writes to a unit's subtree that the signed-in person may see, newest first."""
+    unit = directory().unit(code)
+    if unit is None:
+        abort(404)
+    acting = ActingAs(directory(), current_user.account.dn)
+    return render_template("changes.html", unit=unit, writes=writes_under(acting, unit.dn))
+
+
+@bp.route("/me/changes")
+@login_required
+def my_changes():
+    """List the writes the signed-in person made, newest first."""
+    acct = current_user.account
+    writes = writes_by(ActingAs(directory(), acct.dn), acct.dn)
+    return render_template("changes.html", unit=None, writes=writes)

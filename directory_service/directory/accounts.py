@@ -120,6 +120,13 @@ class ActingAs:
         except ldap.LDAPError as e:
             raise RefusedError(ldap_error_text(e)) from e
 
+    def search(
+        self, filterstr: str, attrs: list[str], base: str, limit: int = 0
+    ) -> tuple[list[tuple[str, dict[str, list[bytes]]]], bool]:
+        """Search as the person: slapd shows them only what their rights let them read."""
+        return self.directory.search(filterstr, attrs, base=base, limit=limit,
+                                     controls=self.controls)  # fmt: skip
+
     def change_own(self, phone: str, title: str) -> None:
         """Change the person's own telephone number and title (with its search values)."""
         titles, prefixes = title_bytes(title.strip())

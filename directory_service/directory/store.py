@@ -195,14 +195,19 @@ class Directory:
     def search(
         self, filterstr: str, attrs: list[str], base: str | None = None,
         scope: int = ldap.SCOPE_SUBTREE, limit: int = 0, time_limit: int = -1,
+        controls: list | None = None,
     ) -> tuple[list[tuple[str, dict[str, list[bytes]]]], bool]:  # fmt: skip
-        """Return (entries, truncated): the entries found, and whether a size limit cut them."""
+        """Return (entries, truncated): the entries found, and whether a size limit cut them.
+
+        controls go with every request (the proxied authorization of a signed-in person).
+        """
         for attempt in (1, 2):
             conn = self._conn()
             try:
                 return self._collect(
-                    conn, base or self.base_dn, scope, filterstr, attrs, limit, time_limit
-                )
+                    conn, base or self.base_dn, scope, filterstr, attrs, limit, time_limit,
+                    controls or [],
+                )  # fmt: skip
             except (ldap.SERVER_DOWN, ldap.CONNECT_ERROR) as e:
                 self._local.conn = None
                 if attempt == 2:
@@ -212,7 +217,7 @@ class Directory:
         raise AssertionError("unreachable")
 
     @staticmethod
-    def _collect(conn, base, scope, filterstr, attrs, limit, time_limit=-1):
+    def _collect(conn, base, scope, filterstr, attrs, limit, time_limit=-1, controls=()):
         """Return (entries, truncated); more than a page is read a page at a time (RFC 2696).
 
         Every identity but the web and national admins has a total cap on paged searches as
@@ -225,24 +230,25 @@ class Directory:
             while True:
                 msgid = conn.search_ext(
                     base, scope, filterstr, attrs, timeout=time_limit,
-                    sizelimit=0 if paged else limit, serverctrls=[page] if paged else None,
+                    sizelimit=0 if paged else limit,
+                    serverctrls=[*controls, page] if paged else (list(controls) or None),
                 )  # fmt: skip
                 while True:
-                    rtype, data, _, controls = conn.result3(msgid, all=0)
+                    rtype, data, _, answered = conn.result3(msgid, all=0)
                     entries.extend((dn, a) for dn, a in data if dn)
                     if rtype == ldap.RES_SEARCH_RESULT:
                         break
                 cookie = next(
-                    (c.cookie for c in controls if c.controlType == page.controlType), b""
+                    (c.cookie for c in answered if c.controlType == page.controlType), b""
                 )
                 if not paged or not cookie:
                     break
                 if limit and len(entries) >= limit:
                     # Tell slapd to drop the rest of the result set.
+                    done = SimplePagedResultsControl(True, size=0, cookie=cookie)
                     conn.search_ext_s(
-                        base, scope, filterstr, ["1.1"],
-                        serverctrls=[SimplePagedResultsControl(True, size=0, cookie=cookie)],
-                    )  # fmt: skip
+                        base, scope, filterstr, ["1.1"], serverctrls=[*controls, done]
+                    )
                     truncated = True
                     break
                 page.cookie = cookie

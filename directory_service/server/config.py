@@ -77,6 +77,11 @@ class SlapdLayout:
         return self.data_dir / "db"
 
     @property
+    def accesslog_dir(self) -> Path:
+        """Return the directory of the audit log's database (slapo-accesslog)."""
+        return self.data_dir / "accesslog"
+
+    @property
     def run_dir(self) -> Path:
         """Return the directory for the pid file and the ldapi socket."""
         return self.data_dir / "run"
@@ -310,6 +315,61 @@ def _overlays(layout: SlapdLayout) -> list[str]:
         "olcOverlay: {2}unique",
         f"olcUniqueURI: ldap:///{layout.base_dn}?mail?sub",
         "",
+        # Every successful write, who made it (with proxied authorization: the person the web
+        # acted for) and what it changed, kept AUDIT_RETENTION. slapadd runs no overlay: offline
+        # loads are not in it.
+        f"dn: olcOverlay={{3}}accesslog,{db}",
+        "objectClass: olcOverlayConfig",
+        "objectClass: olcAccessLogConfig",
+        "olcOverlay: {3}accesslog",
+        f"olcAccessLogDB: {AUDIT_SUFFIX}",
+        "olcAccessLogOps: writes",
+        "olcAccessLogSuccess: TRUE",
+        f"olcAccessLogPurge: {AUDIT_RETENTION}",
+        "",
+    ]
+
+
+AUDIT_SUFFIX = "cn=accesslog"
+# How long the audit log keeps a write, and how often old ones are purged (days+hh:mm).
+AUDIT_RETENTION = "366+00:00 1+00:00"
+
+
+def audit_acls(layout: SlapdLayout) -> list[str]:
+    """Return who may read the audit log: national admins, and admins of what was changed.
+
+    A logged write names the entry it changed (reqDN); an agency admin reads the writes to
+    entries of their subtree (the entry's path, or its parent's once it is deleted), and the
+    writes they made themselves. Nobody writes to the log but slapd.
+    """
+    admins = f'group/groupOfNames/member.exact="{layout.admins_group_dn}"'
+    subtree = (
+        'set="user/govdirAdminOf & (this/reqDN/govdirUnitPath | this/reqDN/-1/govdirUnitPath)"'
+    )
+    return [
+        # The log's own top entry holds nothing; people search below it.
+        f'to dn.base="{AUDIT_SUFFIX}" by users read by * none',
+        f'to dn.subtree="{AUDIT_SUFFIX}" by {admins} read by {subtree} read '
+        'by set="this/reqAuthzID & user" read by * none',
+    ]
+
+
+def _accesslog_database(layout: SlapdLayout) -> list[str]:
+    # Its own database, so that the directory's searches never read through the log.
+    return [
+        "dn: olcDatabase={2}mdb,cn=config",
+        "objectClass: olcDatabaseConfig",
+        "objectClass: olcMdbConfig",
+        "olcDatabase: {2}mdb",
+        f"olcDbDirectory: {layout.accesslog_dir}",
+        f"olcSuffix: {AUDIT_SUFFIX}",
+        f"olcRootDN: {layout.root_dn}",
+        "olcDbMaxSize: 8589934592",
+        "olcDbIndex: objectClass,reqStart,reqDN,reqAuthzID eq",
+        f'olcLimits: {{0}}group/groupOfNames/member="{layout.admins_group_dn}" '
+        "size=unlimited time=unlimited",
+        *(f"olcAccess: {{{n}}}{acl}" for n, acl in enumerate(audit_acls(layout))),
+        "",
     ]
 
 
@@ -354,6 +414,7 @@ def config_ldif(
         "olcModuleLoad: sssvlv",
         "olcModuleLoad: ppolicy",
         "olcModuleLoad: unique",
+        "olcModuleLoad: accesslog",
         "",
         # Index slots of 2^18 ids instead of 2^16, so a word shared by tens of thousands of
         # people keeps an exact id list (a search on several such words stays an intersection).
@@ -404,6 +465,7 @@ def config_ldif(
         *(f"olcAccess: {{{n}}}{acl}" for n, acl in enumerate(acls(layout))),
         f"olcPlugin: {plugin_value(layout, decoy_hash)}",
         "",
+        *_accesslog_database(layout),
         *_overlays(layout),
     ]
     return "\n".join(lines)

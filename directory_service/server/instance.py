@@ -24,8 +24,8 @@ ACCESS_VERSION = 5
 # `govdir up` rebuilds older instances (server.upgrade). 2: word beginnings looked up by
 # equality (govdirNamePrefix, govdirTitlePrefix) instead of substring indexes. 3: the
 # security model's overlays (ppolicy, unique, the guard plugin) and password policy entries.
-# 4: the web's proxied authorization (olcAuthzPolicy, cn=web's authzTo).
-DATA_VERSION = 4
+# 4: the web's proxied authorization (olcAuthzPolicy, cn=web's authzTo). 5: the audit log.
+DATA_VERSION = 5
 
 
 @dataclass

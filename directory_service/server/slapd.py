@@ -180,7 +180,8 @@ class Slapd:
         """Write a fresh cn=config with slapadd -n0 and create the database directory."""
         if self.is_initialised():
             raise SlapdError(f"{self.layout.config_dir} exists already")
-        for d in (self.layout.config_dir, self.layout.db_dir, self.layout.run_dir):
+        layout = self.layout
+        for d in (layout.config_dir, layout.db_dir, layout.accesslog_dir, layout.run_dir):
             d.mkdir(parents=True, exist_ok=True)
             d.chmod(0o700)
         self.build_guard()

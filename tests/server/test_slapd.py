@@ -15,6 +15,8 @@ from directory_service.server.config import (
 from tests.conftest import TEST_PEOPLE, settings_for
 from tests.mail_clients import CLIENTS, assertions
 
+MAIN_DB = "olcDatabase={1}mdb,cn=config"
+
 
 def bind(instance, dn=None, password=None):
     state, slapd, _ = instance
@@ -95,7 +97,11 @@ def test_anonymous_reads_root_dse_and_schema_only(instance):
     state, _, _ = instance
     conn = bind(instance)
     [(_, dse)] = conn.search_s("", ldap.SCOPE_BASE, attrlist=["namingContexts", "+"])
-    assert dse["namingContexts"] == [state.base_dn.encode()]
+    # The directory first (clients that pick a base take the first), then the audit log,
+    # which anonymous users cannot read either.
+    assert dse["namingContexts"] == [state.base_dn.encode(), b"cn=accesslog"]
+    with pytest.raises(ldap.NO_SUCH_OBJECT):
+        conn.search_s("cn=accesslog", ldap.SCOPE_SUBTREE, "(objectClass=*)")
     [(_, schema)] = conn.search_s("cn=Subschema", ldap.SCOPE_BASE, attrlist=["objectClasses"])
     assert any(b"'govdirPerson'" in oc for oc in schema["objectClasses"])
     # Anonymous users are not even told that the base entry exists.
@@ -118,7 +124,7 @@ def test_addressbook_is_read_only_and_size_limited(instance):
 
 def test_the_web_account_may_ask_for_a_long_time_limit(instance):
     conn = config_conn(instance)
-    [(_, db)] = conn.search_s("cn=config", ldap.SCOPE_SUBTREE, "(olcSuffix=*)", ["olcLimits"])
+    [(_, db)] = conn.search_s(MAIN_DB, ldap.SCOPE_BASE, attrlist=["olcLimits"])
     [web] = [v.decode() for v in db["olcLimits"] if "cn=web," in v.decode()]
     assert f"time.hard={WEB_LONG_TIME_LIMIT}" in web and "time.soft=10" in web
 
