@@ -120,6 +120,17 @@ class ActingAs:
         except ldap.LDAPError as e:
             raise RefusedError(ldap_error_text(e)) from e
 
+    def add(self, dn: str, attrs: dict[str, list[bytes]]) -> None:
+        """Add an entry; slapd checks the rights."""
+        try:
+            self.directory.connection().add_ext_s(
+                dn, [(k, v) for k, v in attrs.items()], serverctrls=self.controls
+            )
+        except (ldap.SERVER_DOWN, ldap.CONNECT_ERROR) as e:
+            raise DirectoryUnavailable(f"cannot reach the directory: {ldap_error_text(e)}") from e
+        except ldap.LDAPError as e:
+            raise RefusedError(ldap_error_text(e)) from e
+
     def search(
         self, filterstr: str, attrs: list[str], base: str, limit: int = 0
     ) -> tuple[list[tuple[str, dict[str, list[bytes]]]], bool]:

@@ -6,26 +6,14 @@ from collections.abc import Iterable
 
 import ldap.filter
 
-from directory_service.directory.store import Directory, UnitInfo
-from directory_service.entries.build import TreeIndex
+from directory_service.directory.people import as_unit, tree_index
+from directory_service.directory.store import Directory
 from directory_service.importing.plan.attrs import COMPARED, Attrs, canonical, key_mail
-from directory_service.model import Unit
+
+__all__ = ["as_unit", "existing_people", "holders_outside", "mail_filter", "tree_index"]
 
 MAIL_BATCH = 100  # addresses looked up directory-wide per search (an OR of equality terms)
 HOLDER_ATTRS = ["uid", "mail", "displayName", "cn", "govdirUnitCode", "govdirUnitPath"]
-
-
-def tree_index(directory: Directory) -> TreeIndex:
-    """Return a TreeIndex of the units the directory holds (for building person entries)."""
-    units = sorted(directory.units().values(), key=lambda u: len(u.path))
-    base = directory.base_dn
-    return TreeIndex((as_unit(u) for u in units), base)
-
-
-def as_unit(info: UnitInfo) -> Unit:
-    """Return the model Unit of a unit read from the directory."""
-    parent = info.path[-2] if len(info.path) > 1 else None
-    return Unit(info.code, info.name, info.type, parent, info.domain, info.mail)
 
 
 def existing_people(directory: Directory, target: str) -> list[tuple[str, Attrs]]:

@@ -1,0 +1,114 @@
+"""Agency admins keep their own list in the web: add a person, change one, mark one as left.
+
+Each form is checked exactly as the importer checks a row (importing.form), and written with
+the signed-in person's proxied authorization: slapd decides whether they may, so an admin of
+another agency is refused by the directory itself, as with ldapmodify.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from directory_service.directory.accounts import ActingAs, RefusedError
+from directory_service.directory.people import add_person, mark_left, tree_index, update_person
+from directory_service.importing.form import check_person
+from directory_service.importing.plan import new_uid
+from directory_service.model import STATUS_ACTIVE, Person
+
+from .views import directory
+
+bp = Blueprint("admin", __name__)
+FIELDS = ("name", "title", "mail", "phone")
+
+
+def _issues_by_field(issues) -> dict[str, list[str]]:
+    """Return the rejections and flags of a form by field, in the page's language."""
+    vietnamese = str(get_locale()) == "vi"
+    found: dict[str, list[str]] = {}
+    for issue in issues:
+        field = issue.column if issue.column in FIELDS else "name"
+        found.setdefault(field, []).append(issue.reason_vi if vietnamese else issue.reason_en)
+    return found
+
+
+def _checked(unit_code: str):
+    """Return (the person the form describes or None, the form's values, issues by field)."""
+    values = {f: request.form.get(f, "").strip() for f in FIELDS}
+    record, issues = check_person(directory(), unit_code, **values)
+    if record is None:
+        return None, values, _issues_by_field(issues)
+    person = Person(
+        new_uid(), record.family, record.middle, record.given, record.unit_code, record.title,
+        list(record.mail), record.phone, status=STATUS_ACTIVE,
+    )  # fmt: skip
+    return person, values, _issues_by_field(issues)
+
+
+@bp.route("/units/<code>/people/new", methods=["GET", "POST"])
+@login_required
+def new_person(code: str):
+    """Add a person to a unit."""
+    unit = directory().unit(code) or abort(404)
+    values, issues = dict.fromkeys(FIELDS, ""), {}
+    if request.method == "POST":
+        person, values, issues = _checked(code)
+        if person is not None:
+            try:
+                add_person(ActingAs(directory(), current_user.account.dn),
+                           tree_index(directory()), person)  # fmt: skip
+            except RefusedError as e:
+                flash(_("The directory refused the change: %(reason)s", reason=str(e)))
+                return render_template("person_form.html", unit=unit, values=values,
+                                       issues=issues, person=None), 403  # fmt: skip
+            flash(_("Added."))
+            return redirect(url_for("people.person", uid=person.uid))
+    status = 422 if issues and request.method == "POST" else 200
+    return render_template("person_form.html", unit=unit, values=values, issues=issues,
+                           person=None), status  # fmt: skip
+
+
+@bp.route("/people/<uid>/edit", methods=["GET", "POST"])
+@login_required
+def edit_person(uid: str):
+    """Change a person's name, title, addresses or phone."""
+    found = directory().person(uid) or abort(404)
+    unit = directory().unit(found.unit_code) or abort(404)
+    values = {"name": found.name, "title": found.title, "mail": ", ".join(found.mail),
+              "phone": found.phone or ""}  # fmt: skip
+    issues: dict[str, list[str]] = {}
+    if request.method == "POST":
+        person, values, issues = _checked(found.unit_code)
+        if person is not None:
+            person = Person(
+                uid, person.family, person.middle, person.given, person.unit_code,
+                person.title, person.mail, person.phone, status=found.status,
+            )  # fmt: skip
+            try:
+                update_person(ActingAs(directory(), current_user.account.dn),
+                              tree_index(directory()), found.dn, person)  # fmt: skip
+            except RefusedError as e:
+                flash(_("The directory refused the change: %(reason)s", reason=str(e)))
+                return render_template("person_form.html", unit=unit, values=values,
+                                       issues=issues, person=found), 403  # fmt: skip
+            flash(_("Saved."))
+            return redirect(url_for("people.person", uid=uid))
+    status = 422 if issues and request.method == "POST" else 200
+    return render_template("person_form.html", unit=unit, values=values, issues=issues,
+                           person=found), status  # fmt: skip
+
+
+@bp.route("/people/<uid>/left", methods=["POST"])
+@login_required
+def person_left(uid: str):
+    """Mark a person as having left their unit (their entry stays, out of searches)."""
+    found = directory().person(uid) or abort(404)
+    try:
+        mark_left(ActingAs(directory(), current_user.account.dn), found.dn)
+    except RefusedError as e:
+        flash(_("The directory refused the change: %(reason)s", reason=str(e)))
+        return redirect(url_for("people.person", uid=uid)), 303
+    flash(_("Marked as left."))
+    return redirect(url_for("units.unit", code=found.unit_code))
