@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import ldap
@@ -219,15 +220,17 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_admins(args: argparse.Namespace) -> int:
-    """Grant, revoke or list agency admins (as a national admin)."""
+    """Grant, revoke or list agency admins, or make a reset link (as a national admin)."""
     from directory_service.directory import admins
+    from directory_service.directory.tokens import ACTIVATE, RESET
 
     directory = Directory(connection_settings(args.data_dir))
     if args.action == "list":
         for admin in admins.admins(directory, args.unit):
             print(f"{admin.mail}\t{admin.name}\t{' '.join(admin.units)}")
         return 0
-    if not args.email or not args.unit:
+    needs_unit = args.action != "reset"
+    if not args.email or (needs_unit and not args.unit):
         print(f"govdir admins {args.action}: EMAIL and --unit CODE are needed", file=sys.stderr)
         return 2
     conn = directory.connection()
@@ -240,12 +243,30 @@ def cmd_admins(args: argparse.Namespace) -> int:
         with open(args.password_file, encoding="utf-8") as f:
             password = f.read().strip()
         admins.check_password(directory, password)  # before anything is granted
+    if args.action == "reset":
+        dn, _attrs = admins.person_by_mail(directory, args.email)
+        print(f"Link to set a new password (2 hours): {_link(args, RESET, directory, dn)}")
+        return 0
     dn = admins.grant(conn, directory, args.email, args.unit)
     print(f"{args.email} ({dn}) administers {args.unit} and the units below it")
     if password is not None:
         admins.set_password(conn, directory, dn, password)
         print("Password set.")
+    else:
+        print(f"Activation link (72 hours, once): {_link(args, ACTIVATE, directory, dn)}")
     return 0
+
+
+def _link(args: argparse.Namespace, purpose: str, directory: Directory, dn: str) -> str:
+    """Return a one-time link for the person to set their password in the web."""
+    from directory_service.directory.accounts import account
+    from directory_service.directory.settings import web_secret
+    from directory_service.directory.tokens import make_token
+
+    acct = account(directory, dn)
+    token = make_token(web_secret(args.data_dir), purpose, dn, acct.version if acct else "")
+    base = os.environ.get("GOVDIR_WEB_URL", "http://127.0.0.1:5000").rstrip("/")
+    return f"{base}/{purpose}/{token}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -279,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.set_defaults(func=cmd_up)
 
     adm = sub.add_parser("admins", help="grant, revoke or list agency admins")
-    adm.add_argument("action", choices=["grant", "revoke", "list"])
+    adm.add_argument("action", choices=["grant", "revoke", "list", "reset"])
     adm.add_argument("email", nargs="?", help="the address of the person (grant, revoke)")
     adm.add_argument("--unit", help="the code of the unit whose subtree they administer")
     adm.add_argument("--password-file", help="set the person's password from this file (grant)")

@@ -84,3 +84,12 @@ def test_a_short_password_is_refused_by_the_policy(instance, candidate, tmp_path
     capsys.readouterr()
     assert cli.main(["--data-dir", str(data_dir), "admins", "list", "--unit", "01-STP"]) == 0
     assert "quanqv.stp" not in capsys.readouterr().out  # nothing was granted
+
+
+def test_a_reset_link_is_printed_for_a_known_address(instance, candidate, capsys):
+    _, _, data_dir = instance
+    args = ["--data-dir", str(data_dir), "admins", "reset"]
+    assert cli.main([*args, "quanqv.stp@hanoi.gov.vn"]) == 0
+    out = capsys.readouterr().out
+    assert "Link to set a new password (2 hours): http" in out and "/reset/" in out
+    assert cli.main([*args, "nobody@hanoi.gov.vn"]) == 1

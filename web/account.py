@@ -79,7 +79,11 @@ def end_stale_sessions():
     now = time.time()
     too_old = now - session["signed_in_at"] > SESSION_HOURS * 3600
     idle = now - session.get("seen_at", now) > IDLE_MINUTES * 60
-    if too_old or idle:
+    # A password change (here or anywhere) ends every session of the person.
+    changed = current_user.is_authenticated and current_user.account.password_stamp != session.get(
+        "password_stamp", ""
+    )
+    if too_old or idle or changed:
         logout_user()
         session.clear()
         flash(_("Your session has ended. Please sign in again."))
@@ -99,6 +103,7 @@ def login():
             session.clear()
             login_user(User(result.account))
             session["signed_in_at"] = session["seen_at"] = time.time()
+            session["password_stamp"] = result.account.password_stamp
             current_app.logger.info("sign-in: %s", result.account.dn)
             return redirect(url_for("account.me"))
         if result.outcome == LOCKED:

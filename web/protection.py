@@ -30,6 +30,9 @@ SIGN_IN_LIMIT = "10 per minute"  # per client address: a person mistyping is nev
 SEARCH_LIMIT = "600 per minute"  # autocomplete while typing, not a scraper's loop
 LIMITED = {
     "account.login": (SIGN_IN_LIMIT, ["POST"]),
+    "passwords.reset": (SIGN_IN_LIMIT, ["POST"]),
+    "passwords.activate": (SIGN_IN_LIMIT, ["POST"]),
+    "passwords.reset_with": (SIGN_IN_LIMIT, ["POST"]),
     "views.search": (SEARCH_LIMIT, None),
     "views.api_search": (SEARCH_LIMIT, None),
 }

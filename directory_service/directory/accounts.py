@@ -38,6 +38,8 @@ class Account:
     mail: str
     admin_of: tuple[str, ...] = ()
     national: bool = False
+    password_stamp: str = ""  # pwdChangedTime: a session ends when the password changes
+    version: str = ""  # entryCSN: a one-time link dies with any change to the entry
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,8 @@ def _locked(error: ldap.INVALID_CREDENTIALS) -> bool:
 def account(directory: Directory, dn: str) -> Account | None:
     """Return the account of a person by DN, read afresh (rights may have changed)."""
     found, _ = directory.search(
-        "(objectClass=govdirPerson)", ["cn", "displayName", "mail", "govdirAdminOf"],
+        "(objectClass=govdirPerson)",
+        ["cn", "displayName", "mail", "govdirAdminOf", "pwdChangedTime", "entryCSN"],
         base=dn, scope=ldap.SCOPE_BASE,
     )  # fmt: skip
     if not found:
@@ -99,6 +102,7 @@ def account(directory: Directory, dn: str) -> Account | None:
     return Account(
         dn, shown_name(attrs), first_value(attrs, "mail"),
         tuple(v.decode() for v in attrs.get("govdirAdminOf", [])), bool(group),
+        first_value(attrs, "pwdChangedTime"), first_value(attrs, "entryCSN"),
     )  # fmt: skip
 
 
@@ -137,6 +141,15 @@ class ActingAs:
         """Search as the person: slapd shows them only what their rights let them read."""
         return self.directory.search(filterstr, attrs, base=base, limit=limit,
                                      controls=self.controls)  # fmt: skip
+
+    def set_own_password(self, new: str, old: str | None = None) -> None:
+        """Set the person's own password (slapd's password policy checks it)."""
+        try:
+            self.directory.connection().passwd_s(self.dn, old, new, serverctrls=self.controls)
+        except (ldap.SERVER_DOWN, ldap.CONNECT_ERROR) as e:
+            raise DirectoryUnavailable(f"cannot reach the directory: {ldap_error_text(e)}") from e
+        except ldap.LDAPError as e:
+            raise RefusedError(ldap_error_text(e)) from e
 
     def change_own(self, phone: str, title: str) -> None:
         """Change the person's own telephone number and title (with its search values)."""
