@@ -29,6 +29,7 @@ PAGE_SIZE = 2
 # address book's limit of 100 entries: the national tree, a hundred people, and Nguyễn Văn An
 # with three namesakes in his unit (Sở Nội vụ Hà Nội).
 SMALL_PEOPLE = 100
+OFFICIAL_PASSWORD = "an official's own password"
 UNIT = "01-SNV"
 NAMESAKES = [
     ("ptestanhnv02", "Nguyễn", "Văn", "Anh", "anhnv.snv@hanoi.gov.vn"),
@@ -99,15 +100,25 @@ def small_book(tmp_path_factory):
         dn = add_person(
             small, Person("ptestannv01", family, middle, given, UNIT, mail=[KNOWN_MAIL])
         )
-        yield small, dn
+        # An official who binds with their own directory password instead of the shared one.
+        official = add_person(small, Person("ptestofficial", "Lương", "Văn", "Tự", "01-STP",
+                                            mail=["tulv.stp@hanoi.gov.vn"]))  # fmt: skip
+        root = ldap.initialize(slapd.uri)
+        root.simple_bind_s(f"cn=admin,{state.base_dn}", state.admin_password)
+        root.passwd_s(official, None, OFFICIAL_PASSWORD)
+        yield small, dn, official
     finally:
         slapd.stop()
 
 
+@pytest.mark.parametrize("account", ["addressbook", "official"])
 @pytest.mark.parametrize(("client", "typed"), CASES, ids=[f"{c.name}-{t}" for c, t in CASES])
-def test_client_finds_the_person_and_shows_diacritics(small_book, client, typed):
-    small, dn = small_book
-    conn = addressbook(small, client)
+def test_client_finds_the_person_and_shows_diacritics(small_book, client, typed, account):
+    small, dn, official = small_book
+    if account == "addressbook":
+        conn = addressbook(small, client)
+    else:  # limits and the audit then apply per person
+        conn = connect(small, client, official, OFFICIAL_PASSWORD)
     # Apple sends an empty base, for which slapd searches its default base, the whole tree;
     # the others search the base their user configured, here his own unit.
     base = "" if client.empty_base else dn.split(",", 1)[1]
