@@ -51,12 +51,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         directory = Directory(connection_settings(app.config["GOVDIR_DATA_DIR"], account="web"))
     app.extensions["govdir"] = directory
 
-    from . import account, admin, errors, passwords, people, units, views
+    from . import account, admin, errors, passwords, people, twostep, units, views
 
     account.login_manager.init_app(app)
     app.register_blueprint(account.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(passwords.bp)
+    app.register_blueprint(twostep.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(people.bp)
     app.register_blueprint(units.bp)

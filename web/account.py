@@ -43,6 +43,7 @@ from directory_service.directory.accounts import (
 from directory_service.directory.audit import writes_by, writes_under
 from directory_service.directory.store import first_value
 
+from .twostep import begin, needs_second_step
 from .views import directory
 
 bp = Blueprint("account", __name__)
@@ -100,12 +101,9 @@ def login():
     if request.method == "POST":
         result = sign_in(directory(), mail, request.form.get("password", ""))
         if result.outcome == SIGNED_IN and result.account:
-            session.clear()
-            login_user(User(result.account))
-            session["signed_in_at"] = session["seen_at"] = time.time()
-            session["password_stamp"] = result.account.password_stamp
-            current_app.logger.info("sign-in: %s", result.account.dn)
-            return redirect(url_for("account.me"))
+            if needs_second_step(result.account):
+                return begin(result.account)
+            return finish_sign_in(result.account)
         if result.outcome == LOCKED:
             error = _(
                 "This account is locked after too many wrong passwords. Try again in 15 minutes."
@@ -114,6 +112,16 @@ def login():
             error = _("Wrong email or password.")
     status = 401 if error else 200
     return render_template("login.html", error=error, email=mail), status
+
+
+def finish_sign_in(acct: Account):
+    """Sign a person in (their password, and code where asked, were right)."""
+    session.clear()
+    login_user(User(acct))
+    session["signed_in_at"] = session["seen_at"] = time.time()
+    session["password_stamp"] = acct.password_stamp
+    current_app.logger.info("sign-in: %s", acct.dn)
+    return redirect(url_for("account.me"))
 
 
 @bp.route("/logout", methods=["POST"])

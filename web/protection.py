@@ -31,6 +31,7 @@ SEARCH_LIMIT = "600 per minute"  # autocomplete while typing, not a scraper's lo
 LIMITED = {
     "account.login": (SIGN_IN_LIMIT, ["POST"]),
     "passwords.reset": (SIGN_IN_LIMIT, ["POST"]),
+    "twostep.code": (SIGN_IN_LIMIT, ["POST"]),
     "passwords.activate": (SIGN_IN_LIMIT, ["POST"]),
     "passwords.reset_with": (SIGN_IN_LIMIT, ["POST"]),
     "views.search": (SEARCH_LIMIT, None),

@@ -106,6 +106,13 @@ def account(directory: Directory, dn: str) -> Account | None:
     )  # fmt: skip
 
 
+def totp_secret(directory: Directory, dn: str) -> str:
+    """Return a person's second-factor secret, empty when they have none (read as the web)."""
+    found, _ = directory.search("(objectClass=govdirPerson)", ["govdirTotpSecret"], base=dn,
+                                scope=ldap.SCOPE_BASE)  # fmt: skip
+    return first_value(found[0][1], "govdirTotpSecret") if found else ""
+
+
 class ActingAs:
     """Write to the directory as one person, over the web account's connection."""
 
@@ -150,6 +157,10 @@ class ActingAs:
             raise DirectoryUnavailable(f"cannot reach the directory: {ldap_error_text(e)}") from e
         except ldap.LDAPError as e:
             raise RefusedError(ldap_error_text(e)) from e
+
+    def set_own_totp_secret(self, secret: str) -> None:
+        """Turn on the person's two-step sign-in with this secret."""
+        self.modify(self.dn, {"govdirTotpSecret": [secret.encode()]})
 
     def change_own(self, phone: str, title: str) -> None:
         """Change the person's own telephone number and title (with its search values)."""

@@ -89,6 +89,8 @@ MATRIX: list[Cell] = [
     *_cells("change the password", {"own": "OCPMNX"}),
     *_cells("give itself govdirAdminOf", {"own": "N"}),
     *_cells("read govdirAdminOf", {"padmin": "WPNX"}),
+    # Only the web reads it, to check codes; its own person sets it but never reads it back.
+    *_cells("read the two-step secret", {"padmin": "WN"}),
     *_cells("set its password", {"padmin": "PNX"}),
     *_cells("make it admin of its own commune", {"commune": "CPNX"}),
     *_cells("make it admin of province 01", {"commune": "PNX"}),

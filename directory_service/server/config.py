@@ -201,6 +201,9 @@ def acls(layout: SlapdLayout) -> list[str]:
         f'by set.expand="{is_admin_of_parent} + (user/govdirAdminOf & {value_unit_path})" '
         "write by * none",
         f"to attrs=govdirAdminOf by {admins} write by self read by {web} read by * none",
+        # A second factor's secret: set by its person (through the web, acting for them),
+        # read by the web to check codes, cleared by national admins; nobody else sees it.
+        f"to attrs=govdirTotpSecret by {admins} write by self =wx by {web} read by * none",
         # The service accounts read everything else; the rules below are for everyone else
         # (each by-clause is evaluated per attribute of every entry returned, and a set that
         # reads the bound user's entry costs the most).

@@ -25,7 +25,8 @@ ACCESS_VERSION = 5
 # equality (govdirNamePrefix, govdirTitlePrefix) instead of substring indexes. 3: the
 # security model's overlays (ppolicy, unique, the guard plugin) and password policy entries.
 # 4: the web's proxied authorization (olcAuthzPolicy, cn=web's authzTo). 5: the audit log.
-DATA_VERSION = 5
+# 6: govdirTotpSecret (two-step sign-in).
+DATA_VERSION = 6
 
 
 @dataclass

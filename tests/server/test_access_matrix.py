@@ -129,6 +129,7 @@ def world(instance):
         w.dns[role] = w.add_person(codes[role], userPassword=[b"{ARGON2}not-a-real-hash"])
     w.dns["unit"] = index.dns["01-SNV"]
     w.dns["padmin"] = w.dns["P"]
+    root.modify_s(w.dns["P"], [(ldap.MOD_ADD, "govdirTotpSecret", [b"JBSWY3DPEHPK3PXP"])])
     w.dns["book"], w.dns["admins"] = w.dns["B"], group
     w.dns["X"], w.passwords["X"] = w.dns["P"], PASSWORD
     for letter in IDENTITIES:
@@ -405,6 +406,7 @@ OPERATIONS = {
     "read name and address": lambda w, who, c, t: _read(w, who, c, t, "cn"),
     "read the password hash": lambda w, who, c, t: _read(w, who, c, t, "userPassword"),
     "read govdirAdminOf": lambda w, who, c, t: _read(w, who, c, t, "govdirAdminOf"),
+    "read the two-step secret": lambda w, who, c, t: _read(w, who, c, t, "govdirTotpSecret"),
     "change the title": op_change_title,
     "set an address on the unit's own domain": op_set_mail(_domain_own),
     "set an address on another agency's domain": op_set_mail(_domain_foreign),
