@@ -26,6 +26,7 @@ class Write:
     """One logged write."""
 
     when: datetime
+    stamp: str  # reqStart as slapd wrote it, to the microsecond: what the order follows
     kind: str  # add, modify, modrdn, delete
     dn: str
     by: str
@@ -40,7 +41,7 @@ def _write(attrs: dict[str, list[bytes]]) -> Write:
     )
     hidden = {"entryCSN", "modifiersName", "modifyTimestamp", "userPassword"}
     return Write(
-        when, first_value(attrs, "reqType"), first_value(attrs, "reqDN"),
+        when, stamp, first_value(attrs, "reqType"), first_value(attrs, "reqDN"),
         first_value(attrs, "reqAuthzID"), tuple(a for a in changed if a not in hidden),
     )  # fmt: skip
 
@@ -48,7 +49,7 @@ def _write(attrs: dict[str, list[bytes]]) -> Write:
 def _writes(acting: ActingAs, filterstr: str, limit: int) -> list[Write]:
     found, _ = acting.search(f"(&(objectClass=auditWriteObject){filterstr})", ATTRS,
                              base=AUDIT_BASE)  # fmt: skip
-    writes = sorted((_write(attrs) for _, attrs in found), key=lambda w: w.when, reverse=True)
+    writes = sorted((_write(attrs) for _, attrs in found), key=lambda w: w.stamp, reverse=True)
     return writes[:limit]
 
 

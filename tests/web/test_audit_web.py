@@ -46,7 +46,8 @@ def test_an_admin_sees_the_writes_to_their_unit_and_another_admin_does_not(app, 
         token = csrf(client, "/me")
         client.post("/me", data={"title": "Chuyên viên chính", "phone": "", "csrf_token": token})
         page = client.get("/units/01-STP/changes?lang=en").get_data(as_text=True)
-        row = next(line for line in page.splitlines() if "title" in line and "modify" in line)
+        # Newest first: the change just made heads the list.
+        row = next(line for line in page.splitlines() if "<td>modify</td>" in line)
         assert row.lower().count(hanoi.lower()) == 2  # the entry, and who changed it
         assert "title" in row and "govdirTitlePrefix" in row
         assert hanoi.lower() in client.get("/me/changes").get_data(as_text=True).lower()
