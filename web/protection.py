@@ -57,6 +57,8 @@ def protect(app: Flask) -> Limiter:
         storage_uri=os.environ.get("GOVDIR_RATELIMIT_STORAGE_URI", "memory://"),
         headers_enabled=True,
     )
+    # The decorated views hold the limiter weakly: the application holds it for them.
+    app.extensions["govdir_limiter"] = limiter
     for endpoint, (limit, methods) in LIMITED.items():
         view = app.view_functions[endpoint]
         app.view_functions[endpoint] = limiter.limit(limit, methods=methods)(view)

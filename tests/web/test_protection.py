@@ -43,3 +43,16 @@ def test_search_is_limited_per_client(app, client):
     assert codes == {200}
     assert client.get("/api/search?q=an").status_code == 429
     assert client.get("/", environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code == 200
+
+
+def test_the_limits_outlive_a_garbage_collection(web_directory):
+    import gc
+
+    from web import create_app
+
+    # As served, and with the limits switched off (RATELIMIT_ENABLED), as a deployment may.
+    app = create_app({"DIRECTORY": web_directory, "SECRET_KEY": "x", "RATELIMIT_ENABLED": False})
+    gc.collect()
+    client = app.test_client()
+    assert client.get("/login").status_code == 200
+    assert client.get("/api/search?q=an").status_code == 200
