@@ -18,6 +18,7 @@ def main() -> int:
         ("bench_load.py", "--people", people),
         ("bench_search.py", "--people", people),  # builds var/bench once, then reuses it
         ("bench_guard_cost.py", "--people", people),  # the security plugin's cost, var/bench
+        ("bench_signed_in_search.py", "--people", people),  # signed in against anonymous
         ("bench_import.py",),  # online imports into var/bench
         ("bench_offline_import.py", "--rows", people),
     ]

@@ -65,11 +65,26 @@ class User(UserMixin):
         return self.account.dn
 
 
+# A signed-in person's account (name, rights, password stamp) is read again after this many
+# seconds. What the page shows may lag that long behind a change of rights; what they may
+# write never does, since slapd checks every write as them.
+ACCOUNT_TTL = 30.0
+
+
 @login_manager.user_loader
 def load_user(dn: str) -> User | None:
-    """Return the signed-in person, read afresh from the directory (rights may have changed)."""
-    acct = account(directory(), dn)
-    return User(acct) if acct else None
+    """Return the signed-in person, read from the directory at most every ACCOUNT_TTL s."""
+    cache = current_app.extensions.setdefault("govdir_accounts", {})
+    cached = cache.get(dn)
+    if cached is None or time.monotonic() - cached[1] > ACCOUNT_TTL:
+        cached = (account(directory(), dn), time.monotonic())
+        cache[dn] = cached
+    return User(cached[0]) if cached[0] else None
+
+
+def forget_account(dn: str) -> None:
+    """Read a person's account afresh at their next request (after they changed it)."""
+    current_app.extensions.setdefault("govdir_accounts", {}).pop(dn, None)
 
 
 @bp.before_app_request
@@ -116,6 +131,7 @@ def login():
 
 def finish_sign_in(acct: Account):
     """Sign a person in (their password, and code where asked, were right)."""
+    forget_account(acct.dn)
     session.clear()
     login_user(User(acct))
     session["signed_in_at"] = session["seen_at"] = time.time()

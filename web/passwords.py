@@ -28,6 +28,7 @@ from directory_service.directory.tokens import (
     read_token,
 )
 
+from .account import forget_account
 from .views import directory
 
 bp = Blueprint("passwords", __name__)
@@ -52,6 +53,7 @@ def _set_from_link(purpose: str, token: str):
             ActingAs(directory(), dn).set_own_password(new)
         except RefusedError as e:
             return render_template("password.html", error=str(e), form=True), 422
+        forget_account(dn)
         flash(_("Your password is set. Sign in with it."))
         return redirect(url_for("account.login"))
     return render_template("password.html", error=None, form=True, name=acct.name)
@@ -103,6 +105,7 @@ def change():
             )
         except RefusedError as e:
             return render_template("password.html", error=str(e), form=True, current=True), 422
+        forget_account(current_user.account.dn)
         flash(_("Your password is set. Sign in with it."))
         return redirect(url_for("account.login"))
     return render_template("password.html", error=None, form=True, current=True)
