@@ -31,6 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         GOVDIR_DATA_DIR=None,
         PER_PAGE=20,
         JSON_AS_ASCII=False,
+        # Uploads: a province's whole list fits; anything larger is refused before it is read.
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         # Unit list downloads stay off until sign-in exists; GOVDIR_UNIT_DOWNLOADS=1 enables them.
         UNIT_DOWNLOADS=os.environ.get("GOVDIR_UNIT_DOWNLOADS", "") in ("1", "true", "yes"),
     )
@@ -51,13 +53,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         directory = Directory(connection_settings(app.config["GOVDIR_DATA_DIR"], account="web"))
     app.extensions["govdir"] = directory
 
-    from . import account, admin, errors, passwords, people, twostep, units, views
+    from . import account, admin, errors, imports, passwords, people, twostep, units, views
 
     account.login_manager.init_app(app)
     app.register_blueprint(account.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(passwords.bp)
     app.register_blueprint(twostep.bp)
+    app.register_blueprint(imports.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(people.bp)
     app.register_blueprint(units.bp)

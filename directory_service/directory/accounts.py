@@ -149,6 +149,15 @@ class ActingAs:
         return self.directory.search(filterstr, attrs, base=base, limit=limit,
                                      controls=self.controls)  # fmt: skip
 
+    def writer(self):
+        """Return a new connection whose every request acts as the person (for an import)."""
+        settings = self.directory.settings
+        conn = ldap.initialize(settings.uri)
+        conn.set_option(ldap.OPT_NETWORK_TIMEOUT, self.directory.timeout)
+        conn.simple_bind_s(settings.bind_dn, settings.password or "")
+        conn.set_option(ldap.OPT_SERVER_CONTROLS, self.controls)
+        return conn
+
     def set_own_password(self, new: str, old: str | None = None) -> None:
         """Set the person's own password (slapd's password policy checks it)."""
         try:
