@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from directory_service.directory.accounts import ActingAs, RefusedError
+from directory_service.directory.admins import admins, appoint, dismiss
 from directory_service.directory.people import add_person, mark_left, tree_index, update_person
 from directory_service.importing.form import check_person
 from directory_service.importing.plan import new_uid
@@ -112,3 +113,24 @@ def person_left(uid: str):
         return redirect(url_for("people.person", uid=uid)), 303
     flash(_("Marked as left."))
     return redirect(url_for("units.unit", code=found.unit_code))
+
+
+@bp.route("/units/<code>/admins", methods=["GET", "POST"])
+@login_required
+def unit_admins(code: str):
+    """List a unit's admins; appoint one by address, or dismiss one (slapd checks both)."""
+    unit = directory().unit(code) or abort(404)
+    if request.method == "POST":
+        acting = ActingAs(directory(), current_user.account.dn)
+        mail = request.form.get("email", "").strip()
+        try:
+            if request.form.get("action") == "dismiss":
+                dismiss(acting, directory(), mail, code)
+                flash(_("%(mail)s no longer administers this unit.", mail=mail))
+            else:
+                appoint(acting, directory(), mail, code)
+                flash(_("%(mail)s now administers this unit.", mail=mail))
+        except (RefusedError, LookupError) as e:
+            flash(_("The directory refused the change: %(reason)s", reason=str(e)))
+        return redirect(url_for("admin.unit_admins", code=code))
+    return render_template("admins.html", unit=unit, admins=admins(directory(), code))

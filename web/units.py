@@ -1,8 +1,8 @@
 """Unit pages, the browsable organisational tree, and a unit's list for download.
 
-Setting ``UNIT_DOWNLOADS`` (default False): when True, each unit page links to its list of
-people as CSV, XLSX and vCard (``/units/<code>/people.csv``, ``.xlsx``, ``.vcf``); when False
-the links are not shown and those routes answer 404.
+Each unit page links to its list of people as CSV, XLSX and vCard (``/units/<code>/people.csv``,
+``.xlsx``, ``.vcf``) for signed-in people; setting ``UNIT_DOWNLOADS`` offers them to everyone.
+Otherwise the links are not shown and those routes answer 404.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import io
 from flask import Blueprint, abort, current_app, jsonify, render_template, send_file
 from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from directory_service.directory.store import UnitInfo
 from directory_service.directory.units import UnitTree
@@ -59,8 +60,10 @@ def unit_tree() -> UnitTree:
 
 
 def download_formats() -> list[str]:
-    """Return the formats a unit's list can be downloaded in; none unless UNIT_DOWNLOADS."""
-    return list(MIMETYPES) if current_app.config.get("UNIT_DOWNLOADS", False) else []
+    """Return the formats a unit's list can be downloaded in: for signed-in people, or for
+    everyone with UNIT_DOWNLOADS on."""
+    public = current_app.config.get("UNIT_DOWNLOADS", False)
+    return list(MIMETYPES) if public or current_user.is_authenticated else []
 
 
 @bp.app_template_filter("number")

@@ -131,6 +131,22 @@ class ActingAs:
         except ldap.LDAPError as e:
             raise RefusedError(ldap_error_text(e)) from e
 
+    def _modify(self, dn: str, changes: list) -> None:
+        try:
+            self.directory.connection().modify_ext_s(dn, changes, serverctrls=self.controls)
+        except (ldap.SERVER_DOWN, ldap.CONNECT_ERROR) as e:
+            raise DirectoryUnavailable(f"cannot reach the directory: {ldap_error_text(e)}") from e
+        except ldap.LDAPError as e:
+            raise RefusedError(ldap_error_text(e)) from e
+
+    def add_values(self, dn: str, values: dict[str, list[bytes]]) -> None:
+        """Add values to attributes of an entry; slapd checks the rights."""
+        self._modify(dn, [(ldap.MOD_ADD, name, vals) for name, vals in values.items()])
+
+    def delete_values(self, dn: str, values: dict[str, list[bytes]]) -> None:
+        """Remove values from attributes of an entry; slapd checks the rights."""
+        self._modify(dn, [(ldap.MOD_DELETE, name, vals) for name, vals in values.items()])
+
     def add(self, dn: str, attrs: dict[str, list[bytes]]) -> None:
         """Add an entry; slapd checks the rights."""
         try:

@@ -55,6 +55,25 @@ def grant(conn, directory: Directory, mail: str, code: str) -> str:
     return dn
 
 
+def appoint(acting, directory: Directory, mail: str, code: str) -> str:
+    """Make a person an admin of a unit on a signed-in admin's behalf (slapd checks it)."""
+    if directory.unit(code) is None:
+        raise LookupError(f"không có đơn vị mã {code} / no unit with code {code}")
+    dn, attrs = person_by_mail(directory, mail)
+    values: dict[str, list[bytes]] = {"govdirAdminOf": [code.encode()]}
+    if ACCOUNT_CLASS not in attrs.get("objectClass", []):
+        values = {"objectClass": [ACCOUNT_CLASS], **values}
+    acting.add_values(dn, values)
+    return dn
+
+
+def dismiss(acting, directory: Directory, mail: str, code: str) -> str:
+    """Take a unit's rights from a person on a signed-in admin's behalf (slapd checks it)."""
+    dn, _ = person_by_mail(directory, mail)
+    acting.delete_values(dn, {"govdirAdminOf": [code.encode()]})
+    return dn
+
+
 def revoke(conn, directory: Directory, mail: str, code: str) -> str:
     """Take the unit code's rights from the person holding mail; return their DN."""
     dn, _ = person_by_mail(directory, mail)

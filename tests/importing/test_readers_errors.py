@@ -137,3 +137,18 @@ def test_missing_file_and_missing_sheet(tmp_path):
     path = write_xlsx(tmp_path / "a.xlsx", [HEADER, *PEOPLE])
     with pytest.raises(ImportFormatError, match="Danh sách"):
         read_rows(path, sheet="Sheet9")
+
+
+def test_a_zip_bomb_dressed_as_a_workbook_is_refused_before_it_is_unpacked(tmp_path):
+    import zipfile
+
+    from directory_service.importing.read import ImportFormatError, read_rows
+
+    bomb = tmp_path / "danh-sach.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 1024 * 1024))
+    assert bomb.stat().st_size < 100 * 1024
+    with pytest.raises(ImportFormatError, match="unpacks to 20 MB"):
+        with read_rows(bomb):
+            pass

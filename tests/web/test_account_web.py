@@ -102,3 +102,11 @@ def test_an_idle_session_ends(client, member):
     ended = client.get("/me")
     assert ended.status_code == 302 and "/login" in ended.headers["Location"]
     assert client.get("/me").status_code == 302
+
+
+def test_a_unit_list_downloads_for_a_signed_in_person_only(client, member):
+    assert client.get("/units/01-STP/people.csv").status_code == 404
+    sign_in(client)
+    csv_list = client.get("/units/01-STP/people.csv")
+    assert csv_list.status_code == 200 and "Đinh Thị Đăng" in csv_list.get_data(as_text=True)
+    assert "people.xlsx" in client.get("/units/01-STP").get_data(as_text=True)

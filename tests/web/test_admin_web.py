@@ -87,3 +87,37 @@ def test_an_admin_of_another_province_is_refused_by_the_directory(app, admins):
 
 def test_the_admin_pages_need_a_sign_in(client):
     assert client.get("/units/01-STP/people/new").status_code == 302
+
+
+def appoint(client, code: str, mail: str, action: str = "appoint"):
+    token = csrf(client, f"/units/{code}/admins")
+    return client.post(f"/units/{code}/admins",
+                       data={"csrf_token": token, "email": mail, "action": action})  # fmt: skip
+
+
+def test_an_admin_appoints_and_dismisses_an_admin_below_and_another_is_refused(app, admins):
+    root = admins
+    hanoi = app.test_client()
+    sign_in(hanoi, mail="quantri.stp@hanoi.gov.vn")
+    add(hanoi, name="Vương Thị Giao", title="Chuyên viên", mail="webadded9@hanoi.gov.vn",
+        phone="")  # fmt: skip
+    appoint(hanoi, "01-STP", "webadded9@hanoi.gov.vn")
+    [(dn, attrs)] = root.search_s("dc=gov,dc=vn", ldap.SCOPE_SUBTREE,
+                                  "(mail=webadded9@hanoi.gov.vn)", ["govdirAdminOf"])  # fmt: skip
+    assert attrs["govdirAdminOf"] == [b"01-STP"]
+    assert "webadded9@hanoi.gov.vn" in hanoi.get("/units/01-STP/admins").get_data(as_text=True)
+
+    above = appoint(hanoi, "01", "webadded9@hanoi.gov.vn")  # the province: above their unit
+    assert above.status_code == 302
+    [(_, attrs)] = root.search_s(dn, ldap.SCOPE_BASE, attrlist=["govdirAdminOf"])
+    assert attrs["govdirAdminOf"] == [b"01-STP"]
+
+    other = app.test_client()
+    sign_in(other, mail="quantri.stp@tphcm.gov.vn")
+    appoint(other, "01-STP", "webadded9@hanoi.gov.vn", "dismiss")
+    [(_, attrs)] = root.search_s(dn, ldap.SCOPE_BASE, attrlist=["govdirAdminOf"])
+    assert attrs["govdirAdminOf"] == [b"01-STP"]  # refused: not theirs
+
+    appoint(hanoi, "01-STP", "webadded9@hanoi.gov.vn", "dismiss")
+    [(_, attrs)] = root.search_s(dn, ldap.SCOPE_BASE, attrlist=["govdirAdminOf"])
+    assert "govdirAdminOf" not in attrs

@@ -91,3 +91,52 @@ def test_an_agency_admin_activates_signs_in_adds_a_person_and_another_is_refused
         other.get_by_role("button", name="Thêm").click()
         assert "Danh bạ từ chối thay đổi" in other.content()
         browser.close()
+
+
+def test_an_admin_imports_a_list_watches_it_apply_and_a_locked_account_is_told(
+    instance, site, tmp_path
+):
+    state, slapd, _ = instance
+    _admin(instance, "pbrowseradm3", "01-STP", "nhapds.stp@hanoi.gov.vn", "01-STP")
+    the_list = tmp_path / "danh-sach.csv"
+    rows = ["STT,Họ và tên,Chức vụ,Đơn vị,Email"]
+    rows += [f"{i + 1},Đoàn Văn Duyệt{chr(97 + i)},Chuyên viên,Sở Tư pháp,"
+             f"tranbrowser{i + 10}@hanoi.gov.vn" for i in range(12)]  # fmt: skip
+    the_list.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                        args=CHROMIUM_ARGS)  # fmt: skip
+            page = browser.new_page(locale="vi-VN", accept_downloads=True)
+            page.goto(site + "/login")
+            page.get_by_label("Thư điện tử").fill("nhapds.stp@hanoi.gov.vn")
+            page.get_by_label("Mật khẩu", exact=True).fill("a web password long enough")
+            page.get_by_role("button", name="Đăng nhập").click()
+            page.goto(site + "/units/01-STP")
+            page.get_by_role("link", name="Nhập danh sách").click()
+            page.get_by_label("Danh sách").set_input_files(str(the_list))
+            page.get_by_role("button", name="Xem trước").click()
+            assert page.locator("dd.change-add").inner_text() == "12"
+            with page.expect_download() as report:
+                page.get_by_role("link", name="Tải báo cáo").click()
+            assert report.value.suggested_filename.startswith("bao-cao-01-STP-")
+            page.get_by_role("button", name="Áp dụng").click()
+            page.wait_for_selector("section.progress[data-state='done']", timeout=60_000)
+            assert "add: 12" in page.locator("p.result").inner_text()
+            page.goto(site + "/units/01-STP/changes")
+            assert page.locator("table.changes tr", has_text="add").count() >= 12
+
+            locked = browser.new_page(locale="vi-VN")
+            for password in ["sai mật khẩu lần nữa"] * 5 + ["a web password long enough"]:
+                locked.goto(site + "/login")
+                locked.get_by_label("Thư điện tử").fill("nhapds.stp@hanoi.gov.vn")
+                locked.get_by_label("Mật khẩu", exact=True).fill(password)
+                locked.get_by_role("button", name="Đăng nhập").click()
+            assert "Tài khoản đã bị khóa" in locked.locator("p.error").inner_text()
+            browser.close()
+    finally:
+        root = ldap.initialize(slapd.uri)
+        root.simple_bind_s(f"cn=admin,{state.base_dn}", state.admin_password)
+        made = "(|(uid=pbrowseradm3)(mail=tranbrowser*))"
+        for dn, _ in root.search_s(state.base_dn, ldap.SCOPE_SUBTREE, made, ["1.1"]):
+            root.delete_s(dn)

@@ -99,10 +99,30 @@ def _download(url: str, timeout: float, limit: int) -> _Source:
     return _Source(url, data=data, http_charset=charset)
 
 
+# A workbook's parts unpack to a few times their packed size; a zip bomb, to thousands.
+MAX_UNPACKED = 512 * 1024 * 1024
+MAX_RATIO = 200
+
+
+def _check_unpacked(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose parts would unpack to far more than any staff list holds."""
+    infos = archive.infolist()
+    unpacked = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if unpacked > MAX_UNPACKED or (unpacked > 10 * 1024 * 1024 and unpacked / packed > MAX_RATIO):
+        raise ImportFormatError(
+            f"Bảng tính giải nén ra {unpacked // (1024 * 1024):,} MB: quá lớn cho một danh sách, "
+            "có thể là tệp độc hại",
+            f"The workbook unpacks to {unpacked // (1024 * 1024):,} MB: too large for a list, "
+            "perhaps a malicious file",
+        )
+
+
 def _zip_kind(open_binary: Callable[[], BinaryIO]) -> str:
     """Return xlsx or ods for a ZIP file that is a workbook, or raise for any other archive."""
     try:
         with open_binary() as stream, zipfile.ZipFile(stream) as archive:
+            _check_unpacked(archive)
             names = archive.namelist()
             if "mimetype" in names and archive.read("mimetype").startswith(
                 b"application/vnd.oasis.opendocument.spreadsheet"
