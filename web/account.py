@@ -191,3 +191,12 @@ def my_changes():
     acct = current_user.account
     writes = writes_by(ActingAs(directory(), acct.dn), acct.dn)
     return render_template("changes.html", unit=None, writes=writes)
+
+
+@bp.route("/people/<uid>/changes")
+@login_required
+def person_changes(uid: str):
+    """List the writes a person (an admin, typically) made that the signed-in person may see."""
+    found = directory().person(uid) or abort(404)
+    writes = writes_by(ActingAs(directory(), current_user.account.dn), found.dn)
+    return render_template("changes.html", unit=None, person=found, writes=writes)

@@ -26,6 +26,7 @@ class Admin:
     name: str
     mail: str
     units: tuple[str, ...]
+    uid: str = ""
 
 
 def person_by_mail(directory: Directory, mail: str) -> tuple[str, dict[str, list[bytes]]]:
@@ -118,11 +119,12 @@ def admins(directory: Directory, code: str | None = None) -> list[Admin]:
     if code:
         filt = ldap.filter.filter_format("(govdirAdminOf=%s)", [code])
     found, _ = directory.search(
-        f"(&(objectClass=govdirPerson){filt})", ["cn", "displayName", "mail", "govdirAdminOf"]
+        f"(&(objectClass=govdirPerson){filt})",
+        ["uid", "cn", "displayName", "mail", "govdirAdminOf"],
     )
     listed = [
         Admin(dn, shown_name(attrs), first_value(attrs, "mail"),
-              tuple(v.decode() for v in attrs.get("govdirAdminOf", [])))
+              tuple(v.decode() for v in attrs.get("govdirAdminOf", [])), first_value(attrs, "uid"))
         for dn, attrs in found
     ]  # fmt: skip
     return sorted(listed, key=lambda a: (a.units, a.name))
