@@ -121,42 +121,32 @@ class ActingAs:
         self.dn = dn
         self.controls = [ProxyAuthzControl(criticality=True, authzId=f"dn:{dn}".encode())]
 
+    def _write(self, operation: str, *args) -> None:
+        """Run one write of the connection as the person, saying why slapd refused it."""
+        call = getattr(self.directory.connection(), operation)
+        try:
+            call(*args, serverctrls=self.controls)
+        except (ldap.SERVER_DOWN, ldap.CONNECT_ERROR) as e:
+            raise DirectoryUnavailable(f"cannot reach the directory: {ldap_error_text(e)}") from e
+        except ldap.LDAPError as e:
+            raise RefusedError(ldap_error_text(e)) from e
+
     def modify(self, target: str, values: dict[str, list[bytes]]) -> None:
         """Replace attributes of an entry (an empty list removes one); slapd checks the rights."""
         changes = [(ldap.MOD_REPLACE, name, vals or None) for name, vals in values.items()]
-        try:
-            self.directory.connection().modify_ext_s(target, changes, serverctrls=self.controls)
-        except (ldap.SERVER_DOWN, ldap.CONNECT_ERROR) as e:
-            raise DirectoryUnavailable(f"cannot reach the directory: {ldap_error_text(e)}") from e
-        except ldap.LDAPError as e:
-            raise RefusedError(ldap_error_text(e)) from e
-
-    def _modify(self, dn: str, changes: list) -> None:
-        try:
-            self.directory.connection().modify_ext_s(dn, changes, serverctrls=self.controls)
-        except (ldap.SERVER_DOWN, ldap.CONNECT_ERROR) as e:
-            raise DirectoryUnavailable(f"cannot reach the directory: {ldap_error_text(e)}") from e
-        except ldap.LDAPError as e:
-            raise RefusedError(ldap_error_text(e)) from e
+        self._write("modify_ext_s", target, changes)
 
     def add_values(self, dn: str, values: dict[str, list[bytes]]) -> None:
         """Add values to attributes of an entry; slapd checks the rights."""
-        self._modify(dn, [(ldap.MOD_ADD, name, vals) for name, vals in values.items()])
+        self._write("modify_ext_s", dn, [(ldap.MOD_ADD, k, v) for k, v in values.items()])
 
     def delete_values(self, dn: str, values: dict[str, list[bytes]]) -> None:
         """Remove values from attributes of an entry; slapd checks the rights."""
-        self._modify(dn, [(ldap.MOD_DELETE, name, vals) for name, vals in values.items()])
+        self._write("modify_ext_s", dn, [(ldap.MOD_DELETE, k, v) for k, v in values.items()])
 
     def add(self, dn: str, attrs: dict[str, list[bytes]]) -> None:
         """Add an entry; slapd checks the rights."""
-        try:
-            self.directory.connection().add_ext_s(
-                dn, [(k, v) for k, v in attrs.items()], serverctrls=self.controls
-            )
-        except (ldap.SERVER_DOWN, ldap.CONNECT_ERROR) as e:
-            raise DirectoryUnavailable(f"cannot reach the directory: {ldap_error_text(e)}") from e
-        except ldap.LDAPError as e:
-            raise RefusedError(ldap_error_text(e)) from e
+        self._write("add_ext_s", dn, list(attrs.items()))
 
     def search(
         self, filterstr: str, attrs: list[str], base: str, limit: int = 0
@@ -176,12 +166,7 @@ class ActingAs:
 
     def set_own_password(self, new: str, old: str | None = None) -> None:
         """Set the person's own password (slapd's password policy checks it)."""
-        try:
-            self.directory.connection().passwd_s(self.dn, old, new, serverctrls=self.controls)
-        except (ldap.SERVER_DOWN, ldap.CONNECT_ERROR) as e:
-            raise DirectoryUnavailable(f"cannot reach the directory: {ldap_error_text(e)}") from e
-        except ldap.LDAPError as e:
-            raise RefusedError(ldap_error_text(e)) from e
+        self._write("passwd_s", self.dn, old, new)
 
     def set_own_totp_secret(self, secret: str) -> None:
         """Turn on the person's two-step sign-in with this secret."""
