@@ -7,6 +7,8 @@ another agency is refused by the directory itself, as with ldapmodify.
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -15,7 +17,8 @@ from flask_login import current_user, login_required
 from directory_service.directory.accounts import ActingAs, RefusedError
 from directory_service.directory.admins import admins, appoint, dismiss
 from directory_service.directory.people import add_person, mark_left, tree_index, update_person
-from directory_service.importing.form import check_person
+from directory_service.directory.unit_changes import add_unit, rename_unit, set_unit_mail
+from directory_service.importing.form import check_person, check_unit, check_unit_mail
 from directory_service.importing.plan import new_uid
 from directory_service.model import STATUS_ACTIVE, Person
 
@@ -134,3 +137,70 @@ def unit_admins(code: str):
             flash(_("The directory refused the change: %(reason)s", reason=str(e)))
         return redirect(url_for("admin.unit_admins", code=code))
     return render_template("admins.html", unit=unit, admins=admins(directory(), code))
+
+
+UNIT_FIELDS = ("name", "english_name", "mail")
+
+
+def _unit_form(unit, parent, values, issues, status=200):
+    return render_template("unit_form.html", unit=unit, parent=parent, values=values,
+                           issues=issues), status  # fmt: skip
+
+
+@bp.route("/units/<code>/units/new", methods=["GET", "POST"])
+@login_required
+def new_unit(code: str):
+    """Add a unit (a Phòng, a Trung tâm ...) under a unit below the admin's own."""
+    parent = directory().unit(code) or abort(404)
+    values, issues = dict.fromkeys(UNIT_FIELDS, ""), {}
+    if request.method == "POST":
+        values = {f: request.form.get(f, "").strip() for f in UNIT_FIELDS}
+        unit, found = check_unit(directory(), code, values["name"], values["english_name"])
+        mail, mail_issues = check_unit_mail(values["mail"])
+        issues = _issues_by_field([*found, *mail_issues])
+        if unit is not None and not mail_issues:
+            unit = dataclasses.replace(unit, mail=mail)
+            try:
+                add_unit(ActingAs(directory(), current_user.account.dn), directory(), unit)
+            except RefusedError as e:
+                flash(_("The directory refused the change: %(reason)s", reason=str(e)))
+                return _unit_form(None, parent, values, issues, 403)
+            flash(_("Added."))
+            return redirect(url_for("units.unit", code=unit.code))
+        return _unit_form(None, parent, values, issues, 422)
+    return _unit_form(None, parent, values, issues)
+
+
+@bp.route("/units/<code>/edit", methods=["GET", "POST"])
+@login_required
+def edit_unit(code: str):
+    """Rename a unit below the admin's own, or change a unit's mailbox (slapd checks which)."""
+    unit = directory().unit(code) or abort(404)
+    parent = directory().unit(unit.path[-2]) if len(unit.path) > 1 else None
+    values = {"name": unit.name, "english_name": unit.english_name or "", "mail": unit.mail or ""}
+    issues: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = {f: request.form.get(f, "").strip() for f in UNIT_FIELDS}
+        mail, mail_issues = check_unit_mail(values["mail"])
+        renamed, found = None, []
+        if parent is not None:
+            renamed, found = check_unit(directory(), parent.code, values["name"],
+                                        values["english_name"], code=code)  # fmt: skip
+        issues = _issues_by_field([*found, *mail_issues])
+        if issues:
+            return _unit_form(unit, parent, values, issues, 422)
+        acting = ActingAs(directory(), current_user.account.dn)
+        try:
+            if mail != unit.mail:
+                set_unit_mail(acting, directory(), code, mail)
+            if renamed is not None and (renamed.name, renamed.english_name) != (
+                unit.name,
+                unit.english_name,
+            ):
+                rename_unit(acting, directory(), code, renamed.name, renamed.english_name)
+        except RefusedError as e:
+            flash(_("The directory refused the change: %(reason)s", reason=str(e)))
+            return _unit_form(unit, parent, values, issues, 403)
+        flash(_("Saved."))
+        return redirect(url_for("units.unit", code=code))
+    return _unit_form(unit, parent, values, issues)

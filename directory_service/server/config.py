@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from directory_service import SCHEMA_DIR
+from directory_service import SCHEMA_DIR, model
 from directory_service.directory.settings import LONG_SEARCH_SECONDS, PAGE_SIZE
 from directory_service.entries.attributes import index_lines
 from directory_service.reference.mail_providers import PERSONAL_DOMAINS, PERSONAL_PARENTS
@@ -139,12 +139,17 @@ def _schema_includes() -> list[str]:
 # - agency admins take their rights from the parent of the entry they write (this/-1), never
 #   from values in the entry itself, which on an add are theirs to choose;
 # - a person's govdirUnitPath and govdirUnitCode may only hold the parent unit's own values,
-#   and units (codes, paths, types, domains, names) are reference data: national admins only;
+#   and units (codes, paths, types, domains, names) are national admins' to change, except
+#   that an agency admin may add and rename units of internal kinds below their own unit;
 # - addresses written by agency admins must be on a domain of the unit or one above it, or a
 #   personal provider's; slapo-unique keeps every address in one entry only.
 # Attribute values interpolated into a set (${v0}, ${v1}) are first restricted by a
 # regular expression to characters that cannot change the set's meaning.
 _CODE_VALUE = "^[A-Za-z0-9._-]+$"
+# A unit an agency admin adds has its parent's code, a hyphen and a suffix (as the tree's own
+# sub-units and the importer's new units do), so it cannot take a code that names another
+# unit, which would carry that unit's rights in govdirAdminOf.
+_SUB_UNIT_CODE = "^([A-Za-z0-9._-]+)-[A-Za-z0-9]+$"
 # The domain must be one of the unit's or its ancestors' exactly: a parent-domain match would
 # let anyone under the central branch (gov.vn) use every ministry's and province's domain.
 _MAIL_VALUE = "^[^@]+@([a-z0-9-]+([.][a-z0-9-]+)+)$"
@@ -155,6 +160,14 @@ RIGHTS_FILTER = (
 # Object classes an agency admin may give the people of their subtree (govdirAccount: when
 # appointing one of them admin of a unit below).
 PERSON_CLASS_VALUES = "^(top|person|organizationalPerson|inetOrgPerson|govdirPerson|govdirAccount)$"
+# Object classes and kinds of the units an agency admin may add below their own unit: the
+# kinds the collection counts (ministries, provinces, communes) are national reference data.
+UNIT_CLASS_VALUES = "^(top|organizationalUnit|govdirUnit)$"
+AGENCY_UNIT_KINDS = (
+    model.DIVISION, model.OFFICE, model.DEPARTMENT, model.AGENCY, model.INSPECTORATE,
+    model.CENTRE, model.PROVINCIAL_DEPARTMENT,
+)  # fmt: skip
+AGENCY_UNIT_TYPES = f"^({'|'.join(AGENCY_UNIT_KINDS)})$"
 # What a unit's own admins may change on the unit entry itself: how to reach it.
 UNIT_CONTACT_ATTRS = (
     "telephoneNumber,facsimileTelephoneNumber,postalAddress,street,description,labeledURI"
@@ -225,7 +238,31 @@ def acls(layout: SlapdLayout) -> list[str]:
         f"to {sub} filter=(objectClass=govdirPerson) attrs=objectClass "
         f'val.regex="{PERSON_CLASS_VALUES}" by {admins} write by {parent} =arscxd '
         "by users read by * none",
+        # Units below an agency admin's own: they may add one of an internal kind (a Phòng,
+        # a Văn phòng, a Trung tâm ...) whose path is its parent's plus its own new code
+        # (its parent's code, a hyphen and a suffix: unique because its parent's is), and
+        # rename it; never delete or move one, nor give one a mail domain or an
+        # administrative code.
+        f"to {sub} filter=(objectClass=govdirUnit) attrs=objectClass "
+        f'val.regex="{UNIT_CLASS_VALUES}" by {admins} write by {parent} =arscxd '
+        "by users read by * none",
         f"to {sub} attrs=objectClass by {admins} write by users read by * none",
+        f"to {sub} filter=(objectClass=govdirUnit) attrs=govdirUnitCode "
+        f'val.regex="{_SUB_UNIT_CODE}" by {admins} write '
+        f'by set.expand="{is_admin_of_parent} + (this/-1/govdirUnitCode & [${{v1}}])" =arscxd '
+        "by users read by * none",
+        f"to {sub} filter=(objectClass=govdirUnit) attrs=govdirUnitPath "
+        f'val.regex="{_CODE_VALUE}" by {admins} write '
+        f'by set.expand="{is_admin_of_parent} + '
+        f'((this/-1/govdirUnitPath | this/govdirUnitCode) & [${{v0}}])" =arscxd '
+        "by users read by * none",
+        f"to {sub} filter=(objectClass=govdirUnit) attrs=govdirUnitType "
+        f'val.regex="{AGENCY_UNIT_TYPES}" by {admins} write by {parent} =arscxd '
+        "by users read by * none",
+        f"to {sub} filter=(objectClass=govdirUnit) attrs=entry "
+        f"by {admins} write by {parent} =arscxd by users read by * none",
+        f"to {sub} filter=(objectClass=govdirUnit) attrs=ou,govdirEnglishName "
+        f"by {admins} write by {parent} write by users read by * none",
         # Addresses: on a domain of the unit or above it, or a personal provider's.
         f"to {sub} filter=(objectClass=govdirPerson) attrs=mail "
         f'val.regex="{_MAIL_VALUE}" by {admins} write '

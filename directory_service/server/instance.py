@@ -19,7 +19,7 @@ from directory_service.server.config import SlapdLayout
 __all__ = ["DEFAULT_BASE_DN", "DEFAULT_DATA_DIR", "STATE_FILE", "data_dir_from_env"]
 # Raised whenever the generated access rules, limits or substring lookup step change; older
 # instances are updated.
-ACCESS_VERSION = 5
+ACCESS_VERSION = 6
 # Raised whenever the schema, the index set or the values entries carry for search change;
 # `govdir up` rebuilds older instances (server.upgrade). 2: word beginnings looked up by
 # equality (govdirNamePrefix, govdirTitlePrefix) instead of substring indexes. 3: the

@@ -127,7 +127,7 @@ def world(instance):
     w.dns["A"] = ""
     for role in ("commune", "province", "sibling", "ministry"):
         w.dns[role] = w.add_person(codes[role], userPassword=[b"{ARGON2}not-a-real-hash"])
-    w.dns["unit"] = index.dns["01-SNV"]
+    w.dns["unit"], w.dns["punit"] = index.dns["01-SNV"], index.dns["01"]
     w.dns["padmin"] = w.dns["P"]
     root.modify_s(w.dns["P"], [(ldap.MOD_ADD, "govdirTotpSecret", [b"JBSWY3DPEHPK3PXP"])])
     w.dns["book"], w.dns["admins"] = w.dns["B"], group
@@ -260,6 +260,8 @@ def op_move(destination):
 
 
 def op_delete(w, who, conn, target):
+    if target == "unit":
+        return op_delete_unit(w, who, conn, target)
     dn = w.add_person(w.codes[target])
     try:
         conn.delete_s(dn)
@@ -324,22 +326,45 @@ def op_act_as(target_dn):
 
 def op_unit_attr(attr, value):
     def op(w, who, conn, target):
-        return _modify_landed(w, conn, w.dns["unit"], attr, [value.encode()])
+        return _modify_landed(w, conn, w.dns[target], attr, [value.encode()])
 
     return op
 
 
-def op_add_unit(w, who, conn, target):
-    parent = w.dns["unit"]
-    code = f"01-SNV-ACL{next(w.serial)}"
-    dn = f"govdirUnitCode={code},{parent}"
-    attrs = {
+def op_add_unit(path=None, code=None, **extra):
+    """Return an operation adding a unit under the target: a Phòng unless extra says."""
+
+    def op(w, who, conn, target):
+        parent = w.dns[target]
+        parent_path = [v.decode() for v in w.attrs(parent, ["govdirUnitPath"])["govdirUnitPath"]]
+        new = code or f"{parent_path[-1]}-ACL{next(w.serial)}"
+        attrs = {
+            "objectClass": [b"top", b"organizationalUnit", b"govdirUnit"],
+            "ou": ["Phòng Thử".encode()],
+            "govdirUnitCode": [new.encode()],
+            "govdirUnitType": [b"phong"],
+            "govdirUnitPath": [v.encode() for v in (path or [*parent_path, new])],
+            **{k: [v.encode()] for k, v in extra.items()},
+        }
+        return _add_unit(w, conn, f"govdirUnitCode={new},{parent}", attrs)
+
+    return op
+
+
+def op_delete_unit(w, who, conn, target):
+    code = f"01-SNV-DEL{next(w.serial)}"
+    dn = f"govdirUnitCode={code},{w.dns[target]}"
+    w.root.add_s(dn, ldap.modlist.addModlist({
         "objectClass": [b"top", b"organizationalUnit", b"govdirUnit"],
-        "ou": ["Phòng Thử".encode()],
-        "govdirUnitCode": [code.encode()],
+        "ou": ["Phòng Xoá".encode()], "govdirUnitCode": [code.encode()],
         "govdirUnitPath": [b"DP", b"01", b"01-SNV", code.encode()],
-    }
-    return _add_unit(w, conn, dn, attrs)
+    }))  # fmt: skip
+    try:
+        conn.delete_s(dn)
+        assert not w.attrs(dn, ["ou"]), "the delete was dropped"
+        return True
+    finally:
+        w.gone(dn)
 
 
 def _add_unit(w, conn, dn, attrs):
@@ -431,8 +456,16 @@ OPERATIONS = {
     ),
     "change the telephone number": op_unit_attr("telephoneNumber", "024 0000 0000"),
     "rename it": op_unit_attr("ou", "Sở Đổi Tên"),
+    "give it an English name": op_unit_attr("govdirEnglishName", "Renamed Department"),
+    "change its kind": op_unit_attr("govdirUnitType", "tinh"),
     "change its mail domain": op_unit_attr("govdirMailDomain", "example.gov.vn"),
-    "add a unit under it": op_add_unit,
+    "add a unit under it": op_add_unit(),
+    "add a unit of a national kind under it": op_add_unit(govdirUnitType="tinh"),
+    "add a unit with its own mail domain under it": op_add_unit(govdirMailDomain="mof.gov.vn"),
+    "add a unit under it labelled with another unit's path": op_add_unit(
+        path=["DP", "79", "01-SNV-ELSEWHERE"], code="01-SNV-ELSEWHERE"
+    ),
+    "add a unit under it with another unit's code": op_add_unit(code="01-STP"),
     "add a member": op_add_member,
     "read past the size cap with a virtual list view": op_vlv,
     "read past the size cap with paged results": op_paged,
