@@ -219,6 +219,70 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rounds(args: argparse.Namespace) -> int:
+    """Open, list, close a collection round, or confirm a unit's list in it."""
+    from directory_service.coverage.rounds import RoundBook
+
+    book = RoundBook(data_dir_from_env(args.data_dir))
+    if args.action == "open":
+        r = book.open(args.name, args.deadline, args.scope)
+        print(f"opened {r.name}: deadline {r.deadline}, scope {r.scope}")
+    elif args.action == "close":
+        print(f"closed {book.close(args.name).name}")
+    elif args.action == "confirm":
+        directory = Directory(connection_settings(args.data_dir))
+        unit = directory.unit(args.unit) or None
+        if unit is None:
+            raise LookupError(f"không có đơn vị mã {args.unit} / no unit with code {args.unit}")
+        _stamp_confirmed(directory, unit.dn)
+        book.confirm(args.name, args.unit, "govdir (server shell)")
+        print(f"{args.unit}: confirmed unchanged in {args.name}")
+    else:
+        for r in book.rounds():
+            state = f"closed {r.closed}" if r.closed else "open"
+            print(f"{r.name}\tdeadline {r.deadline}\t{r.scope}\topened {r.opened}\t{state}\t"
+                  f"{len(r.confirmations)} confirmed")  # fmt: skip
+    return 0
+
+
+def _stamp_confirmed(directory: Directory, unit_dn: str) -> None:
+    from datetime import UTC, datetime
+
+    from directory_service.directory.store import generalized_time
+
+    now = generalized_time(datetime.now(UTC)).encode()
+    directory.connection().modify_s(unit_dn, [(ldap.MOD_REPLACE, "govdirLastVerified", [now])])
+    directory.forget_units()
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Compute coverage from the directory; print it as JSON or write the XLSX report."""
+    import json
+
+    from directory_service.coverage.figures import compute
+    from directory_service.coverage.rounds import RoundBook
+    from directory_service.coverage.workbook import report_workbook
+
+    directory = Directory(connection_settings(args.data_dir))
+    coverage = compute(directory, args.unit)
+    book = RoundBook(data_dir_from_env(args.data_dir))
+    chosen = book.get(args.round) if args.round else book.current()
+    if chosen is not None:
+        chosen.apply(coverage)
+    if args.output:
+        with open(args.output, "wb") as f:
+            f.write(report_workbook(coverage))
+        print(f"wrote {args.output}: {len(coverage.units):,} units", file=sys.stderr)
+    if args.json or not args.output:
+        data = coverage.as_dict()
+        if chosen is not None:
+            data["round"] = {"name": chosen.name, "deadline": chosen.deadline,
+                             "scope": chosen.scope, "closed": chosen.closed}  # fmt: skip
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    return 0
+
+
 def cmd_admins(args: argparse.Namespace) -> int:
     """Grant, revoke or list agency admins, or make a reset link (as a national admin)."""
     from directory_service.directory import admins
@@ -352,7 +416,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", help="show where the directory is and what it holds")
     status.set_defaults(func=cmd_status)
-    for p in (search, imp, exp, status):
+    rounds = sub.add_parser("rounds", help="open, list or close collection rounds")
+    rounds.add_argument("action", choices=["open", "list", "close", "confirm"])
+    rounds.add_argument("name", nargs="?", help="the round's name, e.g. 2026")
+    rounds.add_argument("--deadline", help="YYYY-MM-DD (open)")
+    rounds.add_argument("--scope", choices=["central", "local", "all"], default="all")
+    rounds.add_argument("--unit", help="code of the unit whose list is unchanged (confirm)")
+    rounds.set_defaults(func=cmd_rounds)
+
+    report = sub.add_parser("report", help="coverage figures: JSON, or the XLSX report")
+    report.add_argument("--output", help="write the report to PATH.xlsx")
+    report.add_argument("--json", action="store_true", help="print the figures as JSON")
+    report.add_argument("--round", help="the round whose statuses to show (default: the open one)")
+    report.add_argument("--unit", help="only this unit's subtree")
+    report.set_defaults(func=cmd_report)
+    for p in (search, imp, exp, status, rounds, report):
         p.add_argument("--data-dir", default=argparse.SUPPRESS)
     return parser
 
@@ -362,7 +440,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (SlapdError, DirectoryUnavailable, LookupError, ValueError) as e:
+    except (SlapdError, DirectoryUnavailable, LookupError, ValueError) as e:  # RoundError too
         print(f"govdir: {e}", file=sys.stderr)
         return 1
     except ldap.LDAPError as e:

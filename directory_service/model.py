@@ -24,6 +24,10 @@ WARD = "phuong"  # Phường
 SPECIAL_ZONE = "dac-khu"  # Đặc khu
 TOWNSHIP = "thi-tran"  # legacy tree only: thị trấn
 DIVISION = "phong"  # Phòng (commune or district level)
+# Service units outside the collection of official addresses (never counted in coverage):
+EDUCATION = "giao-duc"  # Trường (schools and colleges)
+HEALTH = "y-te"  # Bệnh viện, Trạm y tế, Trung tâm y tế
+EXCLUDED_TYPES = frozenset({EDUCATION, HEALTH})
 
 ADMINISTRATIVE_TYPES = frozenset({PROVINCE, CITY, DISTRICT, COMMUNE, WARD, SPECIAL_ZONE, TOWNSHIP})
 CENTRAL_AGENCY_TYPES = frozenset({MINISTRY, MINISTERIAL_AGENCY, GOVERNMENT_AGENCY})

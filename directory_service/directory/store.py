@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import ldap
 import ldap.filter
@@ -27,7 +28,7 @@ OPERATION_TIMEOUT = 300.0
 UNITS_LIMIT = 1_000_000  # the whole unit list, read a page at a time
 UNIT_ATTRS = [
     "ou", UNIT_RDN, "govdirUnitType", "mail", "govdirMailDomain", "govdirUnitPath",
-    "govdirEnglishName",
+    "govdirEnglishName", "govdirLastVerified",
 ]  # fmt: skip
 
 
@@ -53,6 +54,21 @@ class UnitInfo:
     mail: str | None = None
     domain: str | None = None
     english_name: str | None = None
+    verified: str | None = None  # when its list was last imported or confirmed (ISO 8601, UTC)
+
+
+def iso_time(generalized: str) -> str | None:
+    """Return an LDAP GeneralizedTime (20261208031500Z) as ISO 8601 in UTC, or None."""
+    try:
+        when = datetime.strptime(generalized[:14], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return when.isoformat()
+
+
+def generalized_time(when: datetime) -> str:
+    """Return a time as an LDAP GeneralizedTime in UTC."""
+    return when.astimezone(UTC).strftime("%Y%m%d%H%M%SZ")
 
 
 @dataclass
@@ -138,6 +154,7 @@ def unit_from_entry(dn: str, attrs: dict[str, list[bytes]]) -> UnitInfo:
         mail=first_value(attrs, "mail") or None,
         domain=first_value(attrs, "govdirMailDomain") or None,
         english_name=first_value(attrs, "govdirEnglishName") or None,
+        verified=iso_time(first_value(attrs, "govdirLastVerified")),
     )
 
 

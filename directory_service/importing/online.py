@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
-from directory_service.directory.store import Directory
+import ldap
+
+from directory_service.directory.store import Directory, generalized_time
 from directory_service.importing.apply import ApplyInterrupted, ApplyResult, apply_plan
 from directory_service.importing.outcome import ImportOutcome, UnknownTargetError, collector_paused
 from directory_service.importing.plan import (
@@ -59,6 +62,20 @@ def _leave_out_refused(outcome: ImportOutcome, plan: Plan) -> None:
 
 
 @collector_paused()
+def _stamp(writer, unit_dn: str) -> bool:
+    """Record on the unit when its list was last imported (what coverage and rounds read).
+
+    Return whether slapd took it: a writer without the right (an admin of a unit below the
+    target) imports all the same.
+    """
+    now = generalized_time(datetime.now(UTC)).encode()
+    try:
+        writer.modify_s(unit_dn, [(ldap.MOD_REPLACE, "govdirLastVerified", [now])])
+    except ldap.LDAPError:
+        return False
+    return True
+
+
 def run_import(
     directory: Directory,
     source: str | Path,
@@ -109,6 +126,8 @@ def run_import(
             if outcome.plan.count("unit"):
                 directory.forget_units()
         outcome.issues += failure_issues(outcome.result)
+        if outcome.interrupted is None:
+            outcome.verified = _stamp(writer, units[unit_code].dn)
     if report:
         write_report(report, outcome.issues)
     return outcome

@@ -31,6 +31,7 @@ class ImportOutcome:
     plan: Plan | None = None
     result: ApplyResult | None = None
     interrupted: str | None = None  # why the apply stopped part way (the server went away)
+    verified: bool = False  # the unit was stamped as imported (govdirLastVerified)
 
     @property
     def rejected(self) -> int:

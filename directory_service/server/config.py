@@ -165,12 +165,14 @@ PERSON_CLASS_VALUES = "^(top|person|organizationalPerson|inetOrgPerson|govdirPer
 UNIT_CLASS_VALUES = "^(top|organizationalUnit|govdirUnit)$"
 AGENCY_UNIT_KINDS = (
     model.DIVISION, model.OFFICE, model.DEPARTMENT, model.AGENCY, model.INSPECTORATE,
-    model.CENTRE, model.PROVINCIAL_DEPARTMENT,
+    model.CENTRE, model.PROVINCIAL_DEPARTMENT, model.EDUCATION, model.HEALTH,
 )  # fmt: skip
 AGENCY_UNIT_TYPES = f"^({'|'.join(AGENCY_UNIT_KINDS)})$"
-# What a unit's own admins may change on the unit entry itself: how to reach it.
+# What a unit's own admins may change on the unit entry itself: how to reach it, and when its
+# list was last imported or confirmed unchanged (govdirLastVerified).
 UNIT_CONTACT_ATTRS = (
-    "telephoneNumber,facsimileTelephoneNumber,postalAddress,street,description,labeledURI"
+    "telephoneNumber,facsimileTelephoneNumber,postalAddress,street,description,labeledURI,"
+    "govdirLastVerified"
 )
 # What an official may change on their own entry (with their password).
 SELF_ATTRS = "telephoneNumber,mobile,title,govdirTitlePrefix"

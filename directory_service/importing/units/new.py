@@ -23,6 +23,10 @@ MAX_INITIALS = 12
 FALLBACK_INITIALS = "DV"  # đơn vị, for a name without letters or digits
 # Folded first words of a unit name -> its type; the longest match wins, the default is Phòng.
 _TYPES = {
+    ("trung", "tam", "y", "te"): model.HEALTH,
+    ("tram", "y", "te"): model.HEALTH,
+    ("benh", "vien"): model.HEALTH,
+    ("truong",): model.EDUCATION,
     ("van", "phong"): model.OFFICE,
     ("thanh", "tra"): model.INSPECTORATE,
     ("trung", "tam"): model.CENTRE,
@@ -38,7 +42,7 @@ _TYPES = {
 def unit_type(name: str) -> str:
     """Return the type a unit's name tells (Văn phòng, Thanh tra, Cục, Vụ, ...), else Phòng."""
     words = tuple(fold_key(name).split())
-    for size in (2, 1):
+    for size in (4, 3, 2, 1):
         kind = _TYPES.get(words[:size])
         if kind is not None:
             return kind
