@@ -19,6 +19,7 @@ def main() -> int:
         ("bench_search.py", "--people", people),  # builds var/bench once, then reuses it
         ("bench_guard_cost.py", "--people", people),  # the security plugin's cost, var/bench
         ("bench_signed_in_search.py", "--people", people),  # signed in against anonymous
+        ("bench_report.py", "--people", people),  # the coverage report against the raw search
         ("bench_import.py",),  # online imports into var/bench
         ("bench_offline_import.py", "--rows", people),
     ]

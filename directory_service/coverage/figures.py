@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from directory_service.directory.store import Directory, UnitInfo
-from directory_service.importing.check.addresses import is_personal, problem
+from directory_service.importing.check.addresses import domain_problem, is_personal, local_problem
 from directory_service.model import (
     CENTRAL_AGENCY_TYPES,
     CITY,
@@ -37,7 +37,7 @@ from directory_service.text import fold
 NATIONAL, CENTRAL, PROVINCIAL, COMMUNAL = "national", "central", "province", "commune"
 LEVELS = (CENTRAL, PROVINCIAL, COMMUNAL)
 COMMUNE_TYPES = frozenset({COMMUNE, WARD, SPECIAL_ZONE, TOWNSHIP})
-PERSON_ATTRS = ["govdirUnitCode", "mail", "title", "govdirStatus"]
+PERSON_ATTRS = ["govdirUnitCode", "mail", "title"]
 _COUNCIL_WORDS = ("hoi dong", "hdnd")
 
 
@@ -126,18 +126,30 @@ def _excluded(unit: UnitInfo, units: dict[str, UnitInfo]) -> bool:
     return any(units[c].type in EXCLUDED_TYPES for c in unit.path if c in units)
 
 
-def address_kind(mail: str | None, domains: set[str]) -> str:
-    """Return official, personal, invalid, other or no_address for a person's first address."""
+def address_kind(mail: str | None, domains: set[str], seen: dict | None = None) -> str:
+    """Return official, personal, invalid, other or no_address for a person's first address.
+
+    seen caches what each domain is (malformed, personal, government), which a million
+    addresses on a few thousand domains ask again and again.
+    """
     if not mail:
         return "no_address"
-    if problem(mail) is not None:
+    if local_problem(mail) is not None:
         return "invalid"
-    if is_personal(mail):
-        return "personal"
     domain = mail.rpartition("@")[2]
-    if domain.endswith(".gov.vn") or domain in domains:
+    known = seen.get(domain) if seen is not None else None
+    if known is None:
+        if domain_problem(domain) is not None:
+            known = "invalid"
+        elif is_personal(mail):
+            known = "personal"
+        else:
+            known = "official" if domain.endswith(".gov.vn") else "other"
+        if seen is not None:
+            seen[domain] = known
+    if known == "other" and domain in domains:
         return "official"
-    return "other"
+    return known
 
 
 def _leader(title: str) -> str | None:
@@ -186,32 +198,59 @@ def _count_units(units: dict[str, UnitInfo], chains: dict, national: Figures) ->
                 figures.last_update = stamp
 
 
+KINDS = ("official", "personal", "invalid", "other", "no_address")
+
+
 def _count_people(
     directory: Directory, units: dict[str, UnitInfo], chains: dict, national: Figures,
     within: str | None,
 ) -> dict[str, int]:  # fmt: skip
+    """Count people by unit and kind of address, then add each unit's counts up its chain.
+
+    The per-person work is kept to a dictionary lookup or two: a million people pass through it.
+    """
     base = units[within].dn if within else None
-    found, _ = directory.search("(objectClass=govdirPerson)", PERSON_ATTRS, base=base)
-    domains: dict[str, set[str]] = {}
+    filterstr = f"(&(objectClass=govdirPerson)(!(govdirStatus={STATUS_LEFT})))"
+    domains = {code: {units[c].domain for c in u.path if c in units and units[c].domain}
+               for code, u in units.items()}  # fmt: skip
+    counts: dict[bytes, list[int]] = {}
+    leaders: dict[bytes, set[str]] = {}
+    leader_of: dict[bytes, str | None] = {}
+    index = {kind: i + 1 for i, kind in enumerate(KINDS)}
+    seen: dict[str, str] = {}
+    for _, attrs in (
+        entry for page in directory.scan(filterstr, PERSON_ATTRS, base) for entry in page
+    ):
+        code = attrs.get("govdirUnitCode", (b"",))[0]
+        row = counts.get(code)
+        if row is None:
+            row = counts[code] = [0] * (len(KINDS) + 1)
+        mails = attrs.get("mail")
+        if mails:
+            kind = address_kind(mails[0].decode(), domains.get(code.decode(), set()), seen)
+        else:
+            kind = "no_address"
+        row[0] += 1
+        row[index[kind]] += 1
+        title = attrs.get("title")
+        if title:
+            title = title[0]
+            if title not in leader_of:
+                leader_of[title] = _leader(title.decode())
+            if leader_of[title]:
+                leaders.setdefault(code, set()).add(leader_of[title])
     direct: dict[str, int] = {}
-    for _, attrs in found:
-        status = attrs.get("govdirStatus")
-        if status and status[0].decode() == STATUS_LEFT:
-            continue
-        code = attrs.get("govdirUnitCode", [b""])[0].decode()
+    for raw, row in counts.items():
+        code = raw.decode()
         chain = chains.get(code)
         if chain is None:
             continue
-        direct[code] = direct.get(code, 0) + 1
-        if code not in domains:
-            domains[code] = {units[c].domain for c in units[code].path if units[c].domain}
-        mails = attrs.get("mail")
-        kind = address_kind(mails[0].decode() if mails else None, domains[code])
-        title = attrs.get("title")
-        leader = _leader(title[0].decode()) if title else None
+        direct[code] = row[0]
         for figures in (national, *chain):
-            figures.people += 1
-            setattr(figures, kind, getattr(figures, kind) + 1)
-            if leader and figures.level == COMMUNAL:
-                setattr(figures, leader, True)
+            figures.people += row[0]
+            for i, kind in enumerate(KINDS, 1):
+                setattr(figures, kind, getattr(figures, kind) + row[i])
+            for leader in leaders.get(raw, ()):
+                if figures.level == COMMUNAL:
+                    setattr(figures, leader, True)
     return direct

@@ -115,15 +115,25 @@ def _repair(address: str) -> tuple[str, list[str]]:
 
 def problem(address: str) -> str | None:
     """Return what is wrong with an address (NO_AT, NON_ASCII, ...), or None when it is valid."""
+    return local_problem(address) or domain_problem(address.rpartition("@")[2])
+
+
+def local_problem(address: str) -> str | None:
+    """Return what is wrong with an address but its domain, or None."""
     if "@" not in address:
         return NO_AT
     if not address.isascii():
         return NON_ASCII
     if len(address) > MAX_ADDRESS:
         return TOO_LONG
-    local, _, domain = address.rpartition("@")
+    local = address.rpartition("@")[0]
     if not local or len(local) > MAX_LOCAL or not _LOCAL.match(local):
         return BAD_LOCAL
+    return None
+
+
+def domain_problem(domain: str) -> str | None:
+    """Return BAD_DOMAIN when an address's domain is malformed, else None."""
     labels = domain.split(".")
     if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels):
         return BAD_DOMAIN
