@@ -229,6 +229,8 @@ def cmd_rounds(args: argparse.Namespace) -> int:
         print(f"opened {r.name}: deadline {r.deadline}, scope {r.scope}")
     elif args.action == "close":
         print(f"closed {book.close(args.name).name}")
+    elif args.action == "fetch":
+        return _fetch_links(args, book.get(args.name))
     elif args.action == "confirm":
         directory = Directory(connection_settings(args.data_dir))
         unit = directory.unit(args.unit) or None
@@ -242,6 +244,59 @@ def cmd_rounds(args: argparse.Namespace) -> int:
             state = f"closed {r.closed}" if r.closed else "open"
             print(f"{r.name}\tdeadline {r.deadline}\t{r.scope}\topened {r.opened}\t{state}\t"
                   f"{len(r.confirmations)} confirmed")  # fmt: skip
+    return 0
+
+
+def _fetch_links(args: argparse.Namespace, chosen) -> int:
+    """Fetch the registered link of every unit in a round's scope (or one); report each."""
+    import tempfile
+    from pathlib import Path
+
+    from directory_service.coverage.figures import reporting_level
+    from directory_service.coverage.links import LinkBook, LinkError, fetch_list, summary
+    from directory_service.coverage.rounds import SCOPES
+
+    directory = Directory(connection_settings(args.data_dir))
+    links, units = LinkBook(data_dir_from_env(args.data_dir)), directory.units()
+    failed = 0
+    for code, link in sorted(links.links().items()):
+        unit = units.get(code)
+        if unit is None or (args.unit and code != args.unit):
+            continue
+        if not args.unit and reporting_level(unit) not in SCOPES[chosen.scope]:
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                fetched = fetch_list(directory, code, link["url"], Path(tmp),
+                                     writer=directory.connection(), apply=args.apply)  # fmt: skip
+            except (LinkError, LookupError) as e:
+                failed += 1
+                links.record(code, False, str(e), link["url"])
+                print(f"{code}\tfailed\t{e}")
+                continue
+        said = summary(fetched.outcome)
+        links.record(code, True, said, fetched.url)
+        print(f"{code}\t{'applied' if args.apply else 'planned'}\t{said}")
+    return 1 if failed else 0
+
+
+def cmd_links(args: argparse.Namespace) -> int:
+    """Register a unit's portal link, or list the links and their last fetch."""
+    from directory_service.coverage.links import LinkBook
+
+    book = LinkBook(data_dir_from_env(args.data_dir))
+    if args.action == "set":
+        if Directory(connection_settings(args.data_dir)).unit(args.unit) is None:
+            raise LookupError(f"không có đơn vị mã {args.unit} / no unit with code {args.unit}")
+        book.register(args.unit, args.url, "govdir (server shell)")
+        print(f"{args.unit}: {args.url}")
+        return 0
+    for code, link in sorted(book.links().items()):
+        last = link["fetches"][-1] if link["fetches"] else None
+        state = (
+            f"{'ok' if last['ok'] else 'failed'} {last['at']}: {last['message']}" if last else ""
+        )
+        print(f"{code}\t{link['url']}\t{state}")
     return 0
 
 
@@ -417,12 +472,19 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="show where the directory is and what it holds")
     status.set_defaults(func=cmd_status)
     rounds = sub.add_parser("rounds", help="open, list or close collection rounds")
-    rounds.add_argument("action", choices=["open", "list", "close", "confirm"])
+    rounds.add_argument("action", choices=["open", "list", "close", "confirm", "fetch"])
     rounds.add_argument("name", nargs="?", help="the round's name, e.g. 2026")
     rounds.add_argument("--deadline", help="YYYY-MM-DD (open)")
     rounds.add_argument("--scope", choices=["central", "local", "all"], default="all")
-    rounds.add_argument("--unit", help="code of the unit whose list is unchanged (confirm)")
+    rounds.add_argument("--unit", help="the unit whose list is unchanged (confirm) or to fetch")
+    rounds.add_argument("--apply", action="store_true", help="fetch: import what is fetched")
     rounds.set_defaults(func=cmd_rounds)
+
+    links = sub.add_parser("links", help="register or list the portal links of units' lists")
+    links.add_argument("action", choices=["set", "list"])
+    links.add_argument("--unit", help="code of the unit (set)")
+    links.add_argument("--url", help="address of the portal page publishing the list (set)")
+    links.set_defaults(func=cmd_links)
 
     report = sub.add_parser("report", help="coverage figures: JSON, or the XLSX report")
     report.add_argument("--output", help="write the report to PATH.xlsx")
@@ -430,7 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--round", help="the round whose statuses to show (default: the open one)")
     report.add_argument("--unit", help="only this unit's subtree")
     report.set_defaults(func=cmd_report)
-    for p in (search, imp, exp, status, rounds, report):
+    for p in (search, imp, exp, status, rounds, links, report):
         p.add_argument("--data-dir", default=argparse.SUPPRESS)
     return parser
 

@@ -27,9 +27,14 @@ _cache: dict = {}
 _lock = threading.Lock()
 
 
-def _rounds() -> RoundBook:
+def rounds_dir():
+    """Return where rounds and links are kept: ROUNDS_DIR, else the instance's data directory."""
     configured = current_app.config.get("ROUNDS_DIR")
-    return RoundBook(configured or data_dir_from_env(current_app.config.get("GOVDIR_DATA_DIR")))
+    return configured or data_dir_from_env(current_app.config.get("GOVDIR_DATA_DIR"))
+
+
+def _rounds() -> RoundBook:
+    return RoundBook(rounds_dir())
 
 
 def _scope() -> str | None:

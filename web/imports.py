@@ -31,10 +31,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 
+from directory_service.coverage.links import LinkBook, LinkError, fetch_list, summary
 from directory_service.directory.accounts import ActingAs
 from directory_service.importing import ImportFormatError
 from directory_service.importing.online import run_import
 
+from .coverage import rounds_dir
 from .views import directory
 
 bp = Blueprint("imports", __name__)
@@ -92,16 +94,20 @@ def _summary(outcome) -> dict:
     }  # fmt: skip
 
 
+def _link_of(code: str) -> str:
+    return LinkBook(rounds_dir()).links().get(code, {}).get("url") or ""
+
+
 @bp.route("/units/<code>/import", methods=["GET", "POST"])
 @login_required
 def upload(code: str):
     """Take an agency's list for a unit and show what importing it would change."""
     unit = directory().unit(code) or abort(404)
     if request.method == "GET":
-        return render_template("import.html", unit=unit, error=None)
+        return render_template("import.html", unit=unit, error=None, url=_link_of(code))
     sent = request.files.get("file")
     if sent is None or not sent.filename:
-        return render_template("import.html", unit=unit, error=_("Choose a file.")), 422
+        return render_template("import.html", unit=unit, error=_("Choose a file."), url=""), 422
     batch = secrets.token_hex(8)
     folder = batches_dir() / batch
     folder.mkdir(mode=0o700)
@@ -111,14 +117,40 @@ def upload(code: str):
         outcome = run_import(directory(), source, code, dry_run=True,
                              report=folder / "report.csv")  # fmt: skip
     except ImportFormatError as e:
-        return render_template("import.html", unit=unit, error=str(e)), 422
+        return render_template("import.html", unit=unit, error=str(e), url=""), 422
+    return _planned(batch, code, source.name, outcome)
+
+
+def _planned(batch: str, code: str, file: str, outcome, link: str | None = None):
+    """Keep a planned batch and show it."""
     meta = {
         "id": batch, "unit": code, "by": current_user.account.dn, "name": current_user.account.name,
-        "at": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()), "file": source.name,
+        "at": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()), "file": file, "link": link,
         "state": "planned", "done": 0, "plan": _summary(outcome), "result": None,
     }  # fmt: skip
-    _save(folder / "batch.json", meta)
+    _save(batches_dir() / batch / "batch.json", meta)
     return redirect(url_for("imports.batch", batch=batch))
+
+
+@bp.route("/units/<code>/import/link", methods=["POST"])
+@login_required
+def from_link(code: str):
+    """Register the portal page that publishes a unit's list, fetch it and show the preview."""
+    unit = directory().unit(code) or abort(404)
+    url = request.form.get("url", "").strip()
+    batch = secrets.token_hex(8)
+    folder = batches_dir() / batch
+    folder.mkdir(mode=0o700)
+    links = LinkBook(rounds_dir())
+    try:
+        fetched = fetch_list(directory(), code, url, folder)
+    except LinkError as e:
+        if url.startswith(("http://", "https://")):
+            links.record(code, False, str(e), url)
+        return render_template("import.html", unit=unit, error=str(e), url=url), 422
+    links.register(code, url, current_user.account.dn)
+    links.record(code, True, summary(fetched.outcome), fetched.url)
+    return _planned(batch, code, fetched.path.name, fetched.outcome, link=fetched.url)
 
 
 @bp.route("/batches/<batch>")

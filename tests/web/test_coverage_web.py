@@ -12,8 +12,10 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from directory_service.coverage.links import LinkBook
 from directory_service.coverage.rounds import RoundBook
-from tests.web.test_account_web import sign_in
+from tests.coverage.test_links import portal  # noqa: F401 (fixture)
+from tests.web.test_account_web import csrf, sign_in
 from tests.web.test_audit_web import _admin
 from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
 from web import coverage as coverage_views
@@ -91,3 +93,23 @@ def test_the_dashboard_in_chromium_draws_a_bar_per_commune_row_and_a_countdown(p
             browser.close()
     finally:
         server.shutdown()
+
+
+def test_an_admin_submits_by_link_and_sees_the_preview(people, portal, monkeypatch):  # noqa: F811
+    page_url = portal[1] + "/danh-ba.html"
+    with people.test_client() as client:
+        sign_in(client, password=PASSWORD, mail="kiemkv.snv@hanoi.gov.vn")
+        token = csrf(client, "/units/01-SNV/import")
+        monkeypatch.delenv("GOVDIR_FETCH_PRIVATE", raising=False)
+        refused = client.post("/units/01-SNV/import/link", data={"csrf_token": token,
+                                                                 "url": page_url})  # fmt: skip
+        assert refused.status_code == 422 and "private" in refused.get_data(as_text=True)
+        monkeypatch.setenv("GOVDIR_FETCH_PRIVATE", "1")
+        fetched = client.post("/units/01-SNV/import/link", data={"csrf_token": token,
+                                                                 "url": page_url})  # fmt: skip
+        assert fetched.status_code == 302
+        batch = client.get(fetched.headers["Location"]).get_data(as_text=True)
+        assert 'class="change-add"' in batch and ">2<" in batch
+        assert page_url in client.get("/units/01-SNV/import").get_data(as_text=True)
+    links = LinkBook(people.config["ROUNDS_DIR"]).links()
+    assert links["01-SNV"]["url"] == page_url and links["01-SNV"]["fetches"][-1]["ok"]

@@ -74,6 +74,14 @@ class _Source:
             return stream.read()
 
 
+def download(
+    url: str, timeout: float = DOWNLOAD_TIMEOUT, limit: int = DOWNLOAD_LIMIT
+) -> tuple[bytes, str | None]:
+    """Return a page's bytes and the charset its server declared (ImportFormatError if not)."""
+    source = _download(url, timeout, limit)
+    return source.data, source.http_charset
+
+
 def _download(url: str, timeout: float, limit: int) -> _Source:
     """Fetch a page over HTTP(S), refusing one larger than limit bytes."""
     request = urllib.request.Request(url, headers={"User-Agent": "govdir-import/1.0"})
