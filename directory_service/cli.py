@@ -229,6 +229,8 @@ def cmd_rounds(args: argparse.Namespace) -> int:
         print(f"opened {r.name}: deadline {r.deadline}, scope {r.scope}")
     elif args.action == "close":
         print(f"closed {book.close(args.name).name}")
+    elif args.action == "remind":
+        return _remind(args, book.get(args.name))
     elif args.action == "fetch":
         return _fetch_links(args, book.get(args.name))
     elif args.action == "confirm":
@@ -244,6 +246,30 @@ def cmd_rounds(args: argparse.Namespace) -> int:
             state = f"closed {r.closed}" if r.closed else "open"
             print(f"{r.name}\tdeadline {r.deadline}\t{r.scope}\topened {r.opened}\t{state}\t"
                   f"{len(r.confirmations)} confirmed")  # fmt: skip
+    return 0
+
+
+def _remind(args: argparse.Namespace, chosen) -> int:
+    """Export, and mail when asked, the units of a round that have not submitted."""
+    from directory_service.coverage.figures import compute
+    from directory_service.coverage.reminders import HEADER, reminder_rows, send_reminders
+    from directory_service.exports.spreadsheets import to_csv, to_xlsx
+
+    directory = Directory(connection_settings(args.data_dir))
+    coverage = compute(directory)
+    chosen.apply(coverage)
+    rows = reminder_rows(directory, coverage)
+    if args.output:
+        data = to_xlsx([HEADER, *rows], "Chưa gửi") if args.output.endswith(".xlsx") else None
+        with open(args.output, "wb") as f:
+            f.write(data or to_csv([HEADER, *rows]))
+    print(f"{len(rows):,} units not submitted in {chosen.name}", file=sys.stderr)
+    if args.send:
+        smtp = os.environ.get("GOVDIR_SMTP_URL")
+        if not smtp:
+            raise ValueError("đặt GOVDIR_SMTP_URL để gửi thư / set GOVDIR_SMTP_URL to send mail")
+        sent = send_reminders(rows, chosen.name, chosen.deadline, smtp)
+        print(f"{sent:,} reminders sent", file=sys.stderr)
     return 0
 
 
@@ -472,12 +498,14 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="show where the directory is and what it holds")
     status.set_defaults(func=cmd_status)
     rounds = sub.add_parser("rounds", help="open, list or close collection rounds")
-    rounds.add_argument("action", choices=["open", "list", "close", "confirm", "fetch"])
+    rounds.add_argument("action", choices=["open", "list", "close", "confirm", "fetch", "remind"])
     rounds.add_argument("name", nargs="?", help="the round's name, e.g. 2026")
     rounds.add_argument("--deadline", help="YYYY-MM-DD (open)")
     rounds.add_argument("--scope", choices=["central", "local", "all"], default="all")
     rounds.add_argument("--unit", help="the unit whose list is unchanged (confirm) or to fetch")
     rounds.add_argument("--apply", action="store_true", help="fetch: import what is fetched")
+    rounds.add_argument("--output", help="remind: write the list to PATH.csv or PATH.xlsx")
+    rounds.add_argument("--send", action="store_true", help="remind: mail each unit (SMTP)")
     rounds.set_defaults(func=cmd_rounds)
 
     links = sub.add_parser("links", help="register or list the portal links of units' lists")

@@ -9,14 +9,28 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import UTC, datetime
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from directory_service.coverage.figures import CENTRAL, COMMUNAL, PROVINCIAL, compute
 from directory_service.coverage.reminders import HEADER, reminder_rows
-from directory_service.coverage.rounds import NOT_SUBMITTED, RoundBook
+from directory_service.coverage.rounds import NOT_SUBMITTED, SCOPES, RoundBook, RoundError
+from directory_service.directory.accounts import ActingAs, RefusedError
 from directory_service.directory.settings import data_dir_from_env
+from directory_service.directory.store import generalized_time
 from directory_service.exports.spreadsheets import to_csv
 
 from .views import directory
@@ -110,3 +124,46 @@ def reminders():
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = "attachment; filename=chua-gui.csv"
     return response
+
+
+@bp.route("/coverage/rounds", methods=["POST"])
+@login_required
+def open_round():
+    """Open a collection round (national admins only: rounds are the nation's bookkeeping)."""
+    if not current_user.account.national:
+        abort(403)
+    scope = request.form.get("scope", "all")
+    try:
+        opened = _rounds().open(request.form.get("name", "").strip(),
+                                request.form.get("deadline", "").strip(),
+                                scope if scope in SCOPES else "all")  # fmt: skip
+    except RoundError as e:
+        flash(str(e))
+        return redirect(url_for("coverage.dashboard")), 303
+    forget()
+    flash(_("Round %(name)s is open.", name=opened.name))
+    return redirect(url_for("coverage.dashboard"))
+
+
+@bp.route("/coverage/confirm", methods=["POST"])
+@login_required
+def confirm():
+    """State that a unit's list is still right, in the open round (its admins only)."""
+    unit = directory().unit(request.form.get("unit", "")) or abort(404)
+    chosen = _rounds().current()
+    if chosen is None:
+        abort(409)
+    now = generalized_time(datetime.now(UTC)).encode()
+    try:
+        # slapd decides: only the unit's admins (or those above it) may stamp it.
+        ActingAs(directory(), current_user.account.dn).modify(
+            unit.dn, {"govdirLastVerified": [now]}
+        )
+    except RefusedError as e:
+        flash(_("The directory refused the change: %(reason)s", reason=str(e)))
+        return redirect(url_for("coverage.dashboard")), 303
+    _rounds().confirm(chosen.name, unit.code, current_user.account.dn)
+    directory().forget_units()
+    forget()
+    flash(_("%(unit)s: the list is confirmed unchanged.", unit=unit.name))
+    return redirect(url_for("coverage.dashboard", unit=unit.code))

@@ -113,3 +113,23 @@ def test_an_admin_submits_by_link_and_sees_the_preview(people, portal, monkeypat
         assert page_url in client.get("/units/01-SNV/import").get_data(as_text=True)
     links = LinkBook(people.config["ROUNDS_DIR"]).links()
     assert links["01-SNV"]["url"] == page_url and links["01-SNV"]["fetches"][-1]["ok"]
+
+
+def test_an_admin_confirms_their_list_and_others_cannot_confirm_it_or_open_rounds(people):
+    book = RoundBook(people.config["ROUNDS_DIR"])
+    with people.test_client() as client:
+        sign_in(client, password=PASSWORD, mail="kiemkv.snv@tphcm.gov.vn")  # no rights
+        token = csrf(client, "/me")
+        refused = client.post("/coverage/confirm", data={"csrf_token": token, "unit": "01"})
+        assert refused.status_code == 303
+        assert book.get("vong-web").confirmations == {}
+        opened = client.post("/coverage/rounds", data={"csrf_token": token, "name": "x",
+                                                       "deadline": "2030-01-01"})  # fmt: skip
+        assert opened.status_code == 403  # national admins only
+    with people.test_client() as client:
+        sign_in(client, password=PASSWORD, mail="kiemkv.snv@hanoi.gov.vn")
+        token = csrf(client, "/coverage")
+        done = client.post("/coverage/confirm", data={"csrf_token": token, "unit": "01"})
+        assert done.status_code == 302
+        assert "01" in book.get("vong-web").confirmations
+        assert 'data-status="confirmed"' in client.get("/coverage").get_data(as_text=True)
