@@ -2,8 +2,8 @@
 
     python tools/admin_screenshots.py [--out docs/screenshots] [--people 5000]
 
-Builds a throwaway instance with synthetic people, makes a synthetic official admin of Sở Tư
-pháp Hà Nội, serves the app, and writes PNG files named admin-*.png.
+Builds a throwaway instance with synthetic people, makes a synthetic official of Sở Tư
+pháp Hà Nội admin of Hà Nội, opens a round, serves the app, and writes admin-*.png.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import argparse
 import sys
 import tempfile
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +22,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from directory_service import cli  # noqa: E402
+from directory_service.coverage.rounds import RoundBook  # noqa: E402
 from directory_service.directory.settings import ConnectionSettings, web_secret  # noqa: E402
 from directory_service.directory.store import Directory  # noqa: E402
 from directory_service.server.slapd import free_ports  # noqa: E402
@@ -80,13 +82,16 @@ def _photograph(data_dir: Path, tmp: Path, state, slapd, out: Path) -> int:
     ])  # fmt: skip
     password_file = tmp / "password"
     password_file.write_text(PASSWORD, encoding="utf-8")
-    assert cli.main(["--data-dir", str(data_dir), "admins", "grant", ADMIN, "--unit", "01-STP",
+    assert cli.main(["--data-dir", str(data_dir), "admins", "grant", ADMIN, "--unit", "01",
                      "--password-file", str(password_file)]) == 0  # fmt: skip
     the_list = tmp / "danh-sach-so-tu-phap.csv"
     _write_list(the_list)
     web = ConnectionSettings(slapd.uri, f"cn=web,{state.base_dn}", state.web_password,
                              state.base_dn)  # fmt: skip
-    app = create_app({"DIRECTORY": Directory(web), "SECRET_KEY": web_secret(data_dir)})
+    deadline = (datetime.now(UTC) + timedelta(hours=7, days=12)).date().isoformat()
+    RoundBook(data_dir).open("2026", deadline, "local")
+    app = create_app({"DIRECTORY": Directory(web), "SECRET_KEY": web_secret(data_dir),
+                      "ROUNDS_DIR": str(data_dir)})  # fmt: skip
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}"
@@ -95,8 +100,8 @@ def _photograph(data_dir: Path, tmp: Path, state, slapd, out: Path) -> int:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="vi-VN")
 
-            def shot(name: str) -> None:
-                page.screenshot(path=str(out / f"admin-{name}.png"), full_page=True)
+            def shot(name: str, full_page: bool = True) -> None:
+                page.screenshot(path=str(out / f"admin-{name}.png"), full_page=full_page)
 
             page.goto(url + "/login")
             page.get_by_label("Thư điện tử").fill(ADMIN)
@@ -106,15 +111,17 @@ def _photograph(data_dir: Path, tmp: Path, state, slapd, out: Path) -> int:
             page.goto(url + "/units/01-STP")
             shot("2-unit")
             page.get_by_role("link", name="Nhập danh sách").click()
-            page.get_by_label("Danh sách").set_input_files(str(the_list))
+            page.get_by_label("Danh sách", exact=True).set_input_files(str(the_list))
             shot("3-upload")
-            page.get_by_role("button", name="Xem trước").click()
+            page.get_by_role("button", name="Xem trước", exact=True).click()
             shot("4-preview")
             page.get_by_role("button", name="Áp dụng").click()
             page.wait_for_selector("section.progress[data-state='done']", timeout=60_000)
             shot("5-applied")
             page.goto(url + "/units/01-STP/changes")
             shot("6-changes")
+            page.goto(url + "/coverage")
+            shot("7-coverage", full_page=False)
             browser.close()
     finally:
         server.shutdown()

@@ -114,8 +114,8 @@ def test_an_admin_imports_a_list_watches_it_apply_and_a_locked_account_is_told(
             page.get_by_role("button", name="Đăng nhập").click()
             page.goto(site + "/units/01-STP")
             page.get_by_role("link", name="Nhập danh sách").click()
-            page.get_by_label("Danh sách").set_input_files(str(the_list))
-            page.get_by_role("button", name="Xem trước").click()
+            page.get_by_label("Danh sách", exact=True).set_input_files(str(the_list))
+            page.get_by_role("button", name="Xem trước", exact=True).click()
             assert page.locator("dd.change-add").inner_text() == "12"
             with page.expect_download() as report:
                 page.get_by_role("link", name="Tải báo cáo").click()
