@@ -84,6 +84,8 @@ def test_autocomplete_with_the_keyboard(live_url, page):
     box.press_sequentially("tran thi", delay=60)
     listbox = page.get_by_role("listbox")
     listbox.wait_for(state="visible")
+    # A suggestion answer still on its way would redraw the list after the arrow key.
+    page.wait_for_load_state("networkidle")
     options = page.get_by_role("option")
     assert options.count() > 0
     assert box.get_attribute("aria-expanded") == "true"
