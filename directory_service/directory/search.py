@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ldap.filter
 
@@ -10,10 +10,13 @@ from directory_service.directory.store import (
     PERSON_ATTRS,
     Directory,
     PersonInfo,
+    UnitInfo,
     person_from_entry,
     person_order_fields,
 )
+from directory_service.directory.unit_names import UnitReading
 from directory_service.entries.build import PREFIX_MAX
+from directory_service.reference.positions import title_rank
 from directory_service.text import clean, fold_key, search_words, sort_key_parts, tone_key
 
 MAX_QUERY_CHARS = 200
@@ -23,6 +26,7 @@ CANDIDATE_LIMIT = 100  # ranked per query: each candidate costs slapd an entry d
 EXACT_LIMIT = 100  # people with exactly the name typed, added when the candidates were cut
 UNIT_MATCHES_MIN = 20  # people of a unit the query names, after name matches that filled the list
 MAX_UNITS_PER_WORD = 200  # a word naming more units than this is too vague to narrow by unit
+UNIT_RESULTS = 10  # units listed above the people when the query names units
 
 EXACT, ALL_WORDS, ALL_PREFIX, TITLE, PARTIAL = 0, 1, 2, 3, 4
 
@@ -41,6 +45,8 @@ class SearchPage:
     per_page: int
     total: int
     more: bool  # True when the candidate set was cut by a size limit: total is a lower bound
+    units: list[UnitInfo] = field(default_factory=list)  # the units the query names, first few
+    units_total: int = 0  # how many units the query names
 
     @property
     def has_next(self) -> bool:
@@ -216,7 +222,10 @@ def search_people(
 ) -> SearchPage:  # fmt: skip
     """Return a ranked page of people matching query, Vietnamese order within each rank.
 
-    Names come first: when some people's names match every word, they are the result, followed
+    A query that names a unit, with or without the places above it ("sở nội vụ hà nội",
+    "giám đốc sở nội vụ hà nội", "nguyễn văn an bộ tài chính"), lists that unit's people
+    matching the other words, title holders first; the units come with the page. Otherwise
+    names come first: when some people's names match every word, they are the result, followed
     by the people of a unit the query names ("nguyen thanh hoa": Nguyễn in Tỉnh Thanh Hóa).
     Only when nobody's name matches may words also match titles ("giam doc so"), unit names
     and codes, and addresses, so a common word cannot crowd named people out.
@@ -225,6 +234,46 @@ def search_people(
     if not words:
         return SearchPage(query, [], page, per_page, 0, False)
     accented = accented_words(query)
+    reading = read_units(directory, query, unit_code)
+    ranked: list = []
+    truncated = False
+    if reading is not None and reading.strong and len(reading.codes) <= MAX_UNITS_PER_WORD:
+        if not _has_whole_name(directory, words, unit_code):
+            ranked, truncated = _unit_people(directory, reading, unit_code, accented)
+    if not ranked:
+        ranked, truncated = _people(directory, words, unit_code, accented)
+    start = (max(page, 1) - 1) * per_page
+    people = [person_from_entry(dn, attrs) for dn, attrs in ranked[start : start + per_page]]
+    result = SearchPage(query, people, page, per_page, len(ranked), truncated)
+    if reading is not None and (reading.strong or not reading.rest):
+        result.units = [directory.unit(c) for c in reading.codes[:UNIT_RESULTS]]
+        result.units_total = len(reading.codes)
+    return result
+
+
+def read_units(directory: Directory, query: str, unit_code: str | None = None):
+    """Return the reading of the units a query names inside unit_code's subtree, or None.
+
+    A query that holds an address names a unit only when the address is the unit's own.
+    """
+    reading = directory.unit_names().read(query)
+    if reading is None:
+        return None
+    if any("@" in w for w in query_words(query)) and reading.rest:
+        return None
+    codes = reading.codes
+    if unit_code:
+        units = directory.units()
+        codes = [c for c in codes if c in units and unit_code in units[c].path]
+    if not codes:
+        return None
+    return UnitReading(codes, reading.used, reading.words, reading.strong)
+
+
+def _people(
+    directory: Directory, words: list[str], unit_code: str | None, accented: list[str]
+) -> tuple[list, bool]:
+    """Return (ranked entries, truncated) of people by name, else by name, title, unit or mail."""
     entries, truncated = [], False
     if not any("@" in w for w in words):
         entries, truncated = _name_candidates(directory, words, unit_code)
@@ -241,9 +290,58 @@ def search_people(
     ranked = []
     for found, ranked_by in groups:
         ranked += sorted(found, key=lambda entry: _order(entry[1], ranked_by, accented))
-    start = (max(page, 1) - 1) * per_page
-    people = [person_from_entry(dn, attrs) for dn, attrs in ranked[start : start + per_page]]
-    return SearchPage(query, people, page, per_page, len(ranked), truncated)
+    return ranked, truncated
+
+
+def _has_whole_name(directory: Directory, words: list[str], unit_code: str | None) -> bool:
+    """Tell whether someone's name holds every word whole ("nguyen van phong" is a name)."""
+    found, _ = directory.search(whole_words_filter(words, unit_code), ["1.1"], limit=1)
+    return bool(found)
+
+
+def _unit_people(
+    directory: Directory, reading: UnitReading, unit_code: str | None, accented: list[str]
+) -> tuple[list, bool]:
+    """Return (ranked entries, truncated): the named units' people matching the other words.
+
+    Without other words, the people directly in the units (else anywhere below), leaders by
+    rank. With them, each word starts a word of the name, the title or the address of people
+    in or below the units; those directly in them are read first, so a province's Chủ tịch is
+    not cut by its communes' ones. Titles that start with the words come first, by rank.
+    """
+    rest = [w for w in reading.rest if len(w) >= MIN_WORD_CHARS][:MAX_WORDS]
+    accented = [w for w in accented if fold_key(w) in rest]  # the unit's words rank no one
+    scope = "".join(_scope(unit_code))
+    terms = "".join(_word_terms(w) for w in rest)
+    entries: list = []
+    truncated = False
+    for attr in ("govdirUnitCode", "govdirUnitPath"):
+        units = "".join(ldap.filter.filter_format(f"({attr}=%s)", [c]) for c in reading.codes)
+        filt = f"(&(objectClass=govdirPerson){scope}(|{units}){terms})"
+        room = max(CANDIDATE_LIMIT - len(entries), 1)
+        found, cut = directory.search(filt, PERSON_ATTRS, limit=room)
+        seen = {dn for dn, _ in entries}
+        entries += [e for e in found if e[0] not in seen]
+        truncated = truncated or cut
+        if len(entries) >= CANDIDATE_LIMIT or (entries and not rest):
+            break
+    return sorted(entries, key=lambda e: _unit_order(e[1], rest, accented)), truncated
+
+
+def _word_terms(word: str) -> str:
+    """Return the filter for a word that starts a word of a name or title, or an address."""
+    w = ldap.filter.escape_filter_chars(word)
+    p = ldap.filter.escape_filter_chars(word[:PREFIX_MAX])
+    return f"(|(govdirNamePrefix={p})(govdirTitlePrefix={p})(mail={w}*))"
+
+
+def _unit_order(attrs: dict[str, list[bytes]], rest: list[str], accented: list[str]) -> tuple:
+    """Return the sort key of a unit's person: title match, name match, rank, Vietnamese order."""
+    name, title, family, middle, given = person_order_fields(attrs)
+    level, accents = _rank(name, "", rest, accented)
+    if rest and fold_key(title).startswith(" ".join(rest)):
+        level = -1  # the title typed: its holders before anyone whose name matches
+    return level, accents, title_rank(title), sort_key_parts(family, middle, given)
 
 
 def _name_candidates(
