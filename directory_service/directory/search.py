@@ -27,6 +27,7 @@ EXACT_LIMIT = 100  # people with exactly the name typed, added when the candidat
 UNIT_MATCHES_MIN = 20  # people of a unit the query names, after name matches that filled the list
 MAX_UNITS_PER_WORD = 200  # a word naming more units than this is too vague to narrow by unit
 UNIT_RESULTS = 10  # units listed above the people when the query names units
+READINGS_TRIED = 3  # readings of the units a query names tried when one finds nobody
 
 EXACT, ALL_WORDS, ALL_PREFIX, TITLE, PARTIAL = 0, 1, 2, 3, 4
 
@@ -234,13 +235,21 @@ def search_people(
     if not words:
         return SearchPage(query, [], page, per_page, 0, False)
     accented = accented_words(query)
-    reading = read_units(directory, query, unit_code)
+    readings = read_units(directory, query, unit_code)
+    reading = readings[0] if readings else None
     ranked: list = []
     truncated = False
-    if reading is not None and reading.strong and len(reading.codes) <= MAX_UNITS_PER_WORD:
-        if not _has_whole_name(directory, words, unit_code):
-            ranked, truncated = _unit_people(directory, reading, unit_code, accented)
-    if not ranked:
+    by_unit = False
+    strong = [r for r in readings if r.strong and len(r.codes) <= MAX_UNITS_PER_WORD]
+    if strong and not _has_whole_name(directory, words, unit_code):
+        # A reading whose units hold nobody matching the other words gives way to the next
+        # ("ngo van hai ubnd tinh nghe an": not the commune Vân Hải of Nghệ An).
+        for candidate in strong[:READINGS_TRIED]:
+            ranked, truncated = _unit_people(directory, candidate, unit_code, accented)
+            if ranked or not candidate.rest:  # a unit may hold nobody yet
+                by_unit, reading = True, candidate
+                break
+    if not by_unit:
         ranked, truncated = _people(directory, words, unit_code, accented)
     start = (max(page, 1) - 1) * per_page
     people = [person_from_entry(dn, attrs) for dn, attrs in ranked[start : start + per_page]]
@@ -251,23 +260,36 @@ def search_people(
     return result
 
 
-def read_units(directory: Directory, query: str, unit_code: str | None = None):
-    """Return the reading of the units a query names inside unit_code's subtree, or None.
+def read_units(directory: Directory, query: str, unit_code: str | None = None) -> list[UnitReading]:
+    """Return the likeliest readings of the units a query names inside unit_code's subtree.
 
     A query that holds an address names a unit only when the address is the unit's own.
     """
-    reading = directory.unit_names().read(query)
-    if reading is None:
-        return None
-    if any("@" in w for w in query_words(query)) and reading.rest:
-        return None
-    codes = reading.codes
-    if unit_code:
-        units = directory.units()
-        codes = [c for c in codes if c in units and unit_code in units[c].path]
+    has_address = any("@" in w for w in query_words(query))
+    readings = directory.unit_names().readings(query, READINGS_TRIED)
+    return [r for r in (_inside(directory, query, r, unit_code) for r in readings
+                        if not (has_address and r.rest)) if r is not None]  # fmt: skip
+
+
+def _inside(
+    directory: Directory, query: str, reading: UnitReading, unit_code: str | None
+) -> UnitReading | None:
+    """Return a reading with only its units inside unit_code, by typed diacritics, or None."""
+    units = directory.units()
+    codes = [
+        c for c in reading.codes if c in units and (not unit_code or unit_code in units[c].path)
+    ]
     if not codes:
         return None
+    if len(codes) > 1 and (accented := {tone_key(w) for w in accented_words(query)}):
+        # Typed with diacritics, "Vạn Xuân" puts Vạn Xuân before Vân Xuân and Văn Xuân.
+        codes.sort(key=lambda c: -len(accented & _name_tones(units, units[c].path)))
     return UnitReading(codes, reading.used, reading.words, reading.strong)
+
+
+def _name_tones(units: dict[str, UnitInfo], path: tuple[str, ...]) -> set[str]:
+    """Return the words, tone marks placed alike, of the names of the units along a path."""
+    return {tone_key(w) for c in path if c in units for w in clean(units[c].name).split()}
 
 
 def _people(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import product
 from typing import TYPE_CHECKING
 
+from directory_service import model
 from directory_service.model import Unit
 from directory_service.reference import unit_aliases
 from directory_service.reference.unit_keys import folded_words, form_keys, word_groups
@@ -25,8 +26,10 @@ if TYPE_CHECKING:
     from directory_service.directory.store import UnitInfo
 
 STRONG, WEAK = 0, 1
-MAX_WORDS = 16  # words of a query read for units (a long query is not a unit's name)
+PLACE, TARGET_ONLY = 0, 1  # a form that may, or may not, name the place of another unit
+MAX_WORDS = 24  # words of a query read for units (a long query is not a unit's name)
 MAX_RUN = 12  # words in one form: the longest names with their province
+PLACE_CACHE = 65536  # forms whose place units are remembered
 MAX_READINGS = 64  # spellings of one run tried (each ambiguous abbreviation doubles them)
 _KIND_WORDS = 2  # "Bộ", "Sở", "Văn phòng": the initials form keeps up to two words before them
 _KINDS = frozenset({"bo", "so", "cuc", "vu", "van phong", "thanh tra", "phong", "trung tam"})
@@ -64,6 +67,15 @@ def _initials(name: str) -> str | None:
     return None
 
 
+def _without_kind(name: str) -> Iterator[str]:
+    """Yield "Kinh tế" for "Phòng Kinh tế": what is left after the kind, two words or more."""
+    words = folded_words(name)
+    for n in range(_KIND_WORDS, 0, -1):
+        if " ".join(words[:n]) in _KINDS and len(words) - n >= 2:
+            yield " ".join(words[n:])
+            return
+
+
 def _without_parent_kind(name: str, parent: str) -> Iterator[str]:
     """Yield "Văn phòng" for the "Văn phòng Bộ" of a "Bộ ...": the kind said by the place typed."""
     words, kind = name.split(), parent.split()[0]
@@ -80,17 +92,25 @@ def _mail_forms(mail: str) -> Iterator[str]:
         yield f"{local}@{'.'.join(labels[:n])}"
 
 
+def _alias_kind(text: str, rank: int) -> tuple[int, int, int]:
+    """Return (strength, rank, place) of an alias: bare short names weak, committees no places."""
+    bare = rank in (unit_aliases.CURRENT_SHORT, unit_aliases.OLD_SHORT)
+    committee = text.startswith(unit_aliases.COMMITTEE)
+    return (WEAK if bare and not committee else STRONG), rank, (TARGET_ONLY if committee else PLACE)
+
+
 def _forms(info: UnitInfo) -> Iterator[tuple[str, int]]:
-    """Yield the texts of a unit's own forms (not its aliases), with their strength."""
-    yield info.code, STRONG
+    """Yield the texts of a unit's own forms (not its aliases), and whether they name places."""
+    yield info.code, PLACE
     if info.mail:
         for form in _mail_forms(info.mail.lower()):
-            yield form, STRONG
+            # "ubnd" alone is every province's mailbox: a unit, never a place.
+            yield form, PLACE if "@" in form else TARGET_ONLY
     if info.english_name:
-        yield info.english_name, STRONG
+        yield info.english_name, PLACE
     initials = _initials(info.name)
     if initials:
-        yield initials, STRONG
+        yield initials, PLACE
 
 
 class UnitNames:
@@ -99,91 +119,161 @@ class UnitNames:
     def __init__(self, units: dict[str, UnitInfo]):
         self._order = {code: n for n, code in enumerate(units)}
         self._paths = {code: u.path for code, u in units.items()}
+        self._below: dict[str, list[str]] = {}  # code -> every unit under it
+        for code, u in units.items():
+            for above in u.path[:-1]:
+                self._below.setdefault(above, []).append(code)
+        self._place_cache: dict[tuple[str, ...], frozenset[str]] = {}
+        self._best_cache: dict[tuple[str, ...], tuple[int, list[str]]] = {}
+        # form -> {code: quality}: 8 * target only + 4 * strength + alias rank, lower is better
         self._forms: dict[tuple[str, ...], dict[str, int]] = {}
         by_code = {code: _as_unit(u) for code, u in units.items()}
         for text, code, rank, _ in unit_aliases.current_aliases(by_code.values(), by_code):
-            self._add(text, code, WEAK if rank == unit_aliases.CURRENT_SHORT and
-                      not text.startswith(unit_aliases.COMMITTEE) else STRONG)  # fmt: skip
+            self._add(text, code, *_alias_kind(text, rank))
         for text, code, rank, _ in unit_aliases.old_aliases(set(by_code), by_code):
-            self._add(text, code, WEAK if rank == unit_aliases.OLD_SHORT else STRONG)
+            self._add(text, code, *_alias_kind(text, rank))
         for code, info in units.items():
-            for text, strength in _forms(info):
-                self._add(text, code, strength)
+            for text, place in _forms(info):
+                self._add(text, code, STRONG, 0, place)
             parent = units.get(info.path[-2]) if len(info.path) >= 2 else None
             if parent is not None:
                 for text in _without_parent_kind(info.name, parent.name):
                     self._add(text, code, STRONG)
+            if info.type not in model.ADMINISTRATIVE_TYPES:
+                for text in _without_kind(info.name):
+                    self._add(text, code, WEAK)
 
-    def _add(self, text: str, code: str, strength: int) -> None:
+    def _add(self, text: str, code: str, strength: int, rank: int = 0, place: int = PLACE) -> None:
+        quality = place * 8 + strength * 4 + rank
         for key in form_keys(text):  # as written ("snv") and abbreviations expanded
             if 0 < len(key) <= MAX_RUN:
                 codes = self._forms.setdefault(key, {})
-                if codes.get(code, WEAK) > strength or code not in codes:
-                    codes[code] = strength
+                if quality < codes.get(code, quality + 1):
+                    codes[code] = quality
 
     def in_order(self, codes: Iterable[str]) -> list[str]:
         """Return codes in the order of the unit list (the tree's order)."""
         return sorted(codes, key=self._order.__getitem__)
 
-    def runs(self, words: list[str]) -> list[tuple[int, int, dict[str, int]]]:
-        """Return (start, end, codes with strength) for every run of words that is a form."""
+    def runs(self, words: list[str]) -> list[tuple[int, int, dict[str, int], frozenset[str]]]:
+        """Return (start, end, codes with quality, codes it may be a place of) for each form.
+
+        A People's Committee ("UBND tỉnh Bắc Ninh") is a unit, not the place of another.
+        """
         groups = word_groups(words)
         found = []
         for a in range(len(groups)):
             for b in range(a + 1, len(groups) + 1):
                 if groups[b - 1][1] - groups[a][0] > MAX_RUN:
                     break
-                codes: dict[str, int] = {}
+                hits = []
                 spellings = product(*(readings for _, _, readings in groups[a:b]))
                 for n, spelling in enumerate(spellings):
                     if n == MAX_READINGS:
                         break
                     key = tuple(w for part in spelling for w in part)
-                    for code, strength in self._forms.get(key, {}).items():
-                        codes[code] = min(codes.get(code, strength), strength)
-                if codes:
-                    found.append((groups[a][0], groups[b - 1][1], codes))
+                    if key in self._forms:
+                        hits.append(key)
+                if not hits:
+                    continue
+                # "hdnd" typed and spelled out often name the same units: one table, not merged
+                hits = [k for i, k in enumerate(hits)
+                        if all(self._forms[k] != self._forms[j] for j in hits[:i])]  # fmt: skip
+                key = hits[0] if len(hits) == 1 else None
+                if key is not None:  # the usual case: the table's own dict, not copied
+                    codes, places = self._forms[key], self._places(key)
+                else:
+                    codes = {}
+                    for key in hits:
+                        for code, quality in self._forms[key].items():
+                            codes[code] = min(codes.get(code, quality), quality)
+                    places = frozenset().union(*(self._places(k) for k in hits))
+                found.append((groups[a][0], groups[b - 1][1], codes, places, key))
         return found
 
-    def read(self, query: str) -> UnitReading | None:
-        """Return the likeliest reading of the units a query names, or None if it names none.
+    def _best(self, key: tuple[str, ...]) -> tuple[int, list[str]]:
+        """Return the best quality among a form's units, and those units (cached)."""
+        best = self._best_cache.get(key)
+        if best is None:
+            best = _best(self._forms[key], self._forms[key])
+            if len(self._best_cache) < PLACE_CACHE:
+                self._best_cache[key] = best
+        return best
 
-        A reading is one run naming the unit and any other runs naming units above it; the
-        reading covering the most words wins, then a strong one, then the one naming fewest
-        units. Readings tied on all three add their units up.
+    def _places(self, key: tuple[str, ...]) -> frozenset[str]:
+        """Return the units a form names that may be the place of another (cached)."""
+        places = self._place_cache.get(key)
+        if places is None:
+            places = frozenset(
+                c for c, q in self._forms[key].items() if q < TARGET_ONLY * 8 and c in self._below
+            )  # only units with units under them can be places
+            if len(self._place_cache) < PLACE_CACHE:
+                self._place_cache[key] = places
+        return places
+
+    def read(self, query: str) -> UnitReading | None:
+        """Return the likeliest reading of the units a query names, or None if it names none."""
+        readings = self.readings(query, 1)
+        return readings[0] if readings else None
+
+    def readings(self, query: str, most: int = 3) -> list[UnitReading]:
+        """Return the likeliest readings of the units a query names, best first.
+
+        A reading is one run naming the unit and any other runs naming units above it. The
+        reading covering the most words wins, then a strong one, then the one of fewer runs,
+        then current names before old ones, then the one naming fewest units. Readings tied
+        on all of these add their units up.
         """
         words = folded_words(query)[:MAX_WORDS]
         runs = self.runs(words)
-        best: tuple | None = None
-        readings: list[tuple[tuple, list[str], frozenset[int]]] = []
+        scored: dict[tuple, list[tuple[list[str], frozenset[int]]]] = defaultdict(list)
         for target in runs:
-            for codes, used, strong in self._with_places(target, runs):
-                score = (len(used), strong, -len(codes))
-                if best is None or score > best:
-                    best, readings = score, []
-                if score == best:
-                    readings.append((score, codes, used))
-        if best is None:
-            return None
-        codes = self.in_order({c for _, cs, _ in readings for c in cs})
-        return UnitReading(codes, readings[0][2], words, best[1])
+            for score, codes, used in self._with_places(target, runs):
+                scored[score].append((codes, used))
+        out = []
+        for score in sorted(scored, reverse=True)[:most]:
+            tied = scored[score]
+            codes = self.in_order({c for cs, _ in tied for c in cs})
+            out.append(UnitReading(codes, tied[0][1], words, score[1]))
+        return out
 
     def _with_places(
-        self, target: tuple[int, int, dict[str, int]], runs: list
-    ) -> Iterator[tuple[list[str], frozenset[int], bool]]:
-        """Yield (codes, positions used, strong) for a run's units with the runs above them."""
-        start, end, codes = target
-        others = [r for r in runs if r[1] <= start or r[0] >= end]
-        places = {c for r in others for c in r[2]}
-        by_places: dict[frozenset[str], list[str]] = defaultdict(list)
-        for code in codes:
-            above = frozenset(c for c in self._paths[code][:-1] if c in places)
-            by_places[above].append(code)
-        for above, found in by_places.items():
-            chosen = _widest([r for r in others if above & r[2].keys()])
+        self, target: tuple, runs: list
+    ) -> Iterator[tuple[tuple, list[str], frozenset[int]]]:
+        """Yield (score, codes, positions used) for a run's units with the runs above them.
+
+        The run's units are grouped by which of the other runs' units lie above them; each
+        group is read with the widest set of those runs that do not overlap.
+        """
+        start, end, codes, _, key = target
+        others = [r for r in runs if (r[1] <= start or r[0] >= end) and r[3]]
+        above: dict[str, set[str]] = defaultdict(set)  # code -> the places named above it
+        for place in frozenset().union(*(r[3] for r in others)):
+            for code in self._below.get(place, ()):
+                if code in codes:
+                    above[code].add(place)
+        groups: dict[frozenset[str], list[str]] = defaultdict(list)
+        for code, places in above.items():
+            groups[frozenset(places)].append(code)
+        if not above:  # else the units without a place above cover fewer words: never best
+            groups[frozenset()] = codes
+        for places, found in groups.items():
+            chosen = _widest([r for r in others if places & r[3]]) if places else []
             used = frozenset(range(start, end)).union(*(range(r[0], r[1]) for r in chosen))
-            strong = bool(chosen) or any(codes[c] == STRONG for c in found)
-            yield found, used, strong
+            if found is codes and key is not None:
+                quality, found = self._best(key)
+            else:
+                quality, found = _best(codes, found)
+            strong = bool(chosen) or quality % 8 < WEAK * 4
+            ranks = quality % 4 + sum(min(r[2][c] % 4 for c in places & r[3]) for r in chosen)
+            score = (len(used), strong, -len(chosen), -ranks, -len(found))
+            yield score, found, used
+
+
+def _best(codes: dict[str, int], found: Iterable[str]) -> tuple[int, list[str]]:
+    """Return the best quality of the found units, and those of them that have it."""
+    quality = min(codes[c] for c in found)
+    return quality, [c for c in found if codes[c] == quality]  # current names before old
 
 
 def _widest(runs: list) -> list:

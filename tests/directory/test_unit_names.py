@@ -107,3 +107,9 @@ def test_bare_place_names_are_weak(names):
 @pytest.mark.parametrize("query", ["nguyen van", "tran thi hai", "le", "", "*)(", "a" * 300])
 def test_people_names_name_no_unit(names, query):
     assert names.read(query) is None
+
+
+def test_the_next_readings_come_after_the_best(names, units):
+    readings = names.readings("ngo van hai ubnd tinh nghe an")
+    assert len(readings) == 3 and readings[0].codes != ["40"]
+    assert readings[1].codes == ["40"] and readings[1].rest == ["ngo", "van", "hai"]

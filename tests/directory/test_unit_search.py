@@ -22,6 +22,7 @@ UNIT_PEOPLE = [
     ("ptestkh09", "Văn", "Lâm", "BTC-VP", "Phó Chánh Văn phòng"),
 ]
 BTC_AN = "ptestbtcan"
+NGHE_AN_HAI = "ptestngohai"
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,9 @@ def unit_people(instance):
                mail=[f"{uid}@test.gov.vn"])
         for uid, middle, given, unit, title in UNIT_PEOPLE
     ] + [Person(uid=BTC_AN, family="Nguyễn", middle="Văn", given="An", unit_code="BTC-PC",
-                title="Chuyên viên", mail=["annv.pc@mof.gov.vn"])]  # fmt: skip
+                title="Chuyên viên", mail=["annv.pc@mof.gov.vn"]),
+         Person(uid=NGHE_AN_HAI, family="Ngô", middle="Văn", given="Hải", unit_code="40-SNV",
+                title="Chuyên viên", mail=["haingo.snv@nghean.gov.vn"])]  # fmt: skip
     dns = add_people(instance, people)
     yield {uid: unit for uid, _, _, unit, _ in UNIT_PEOPLE}
     delete_entries(instance, dns)
@@ -107,6 +110,13 @@ def test_name_and_unit_narrow_to_the_unit(web_directory, unit_people, query):
     assert BTC_AN in [p.uid for p in page.people[:3]], query
     assert all("BTC" in p.unit_path for p in page.people)
     assert page.people[0].name == "Nguyễn Văn An"
+
+
+def test_a_reading_that_finds_nobody_gives_way_to_the_next(web_directory, unit_people):
+    # "Văn Hải" is also the old name of a commune of Nghệ An: read first as that commune
+    # with "ngô" and "ubnd" left over, it finds nobody; the province's reading finds him.
+    page = search_people(web_directory, "ngo van hai ubnd tinh nghe an", per_page=10)
+    assert page.people[0].uid == NGHE_AN_HAI and [u.code for u in page.units] == ["40"]
 
 
 def test_a_scope_keeps_the_units_inside_it(web_directory, unit_people):
