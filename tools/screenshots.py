@@ -17,17 +17,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from directory_service.directory.settings import ConnectionSettings  # noqa: E402
 from directory_service.directory.store import Directory  # noqa: E402
 from directory_service.server.slapd import free_ports  # noqa: E402
 from directory_service.server.up import prepare  # noqa: E402
+from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from web import create_app  # noqa: E402
 
 SHOTS = [
     ("search", "/search?q=nguyen+van"),
+    (
+        "unit-search",
+        "/search?q=s%E1%BB%9F+n%E1%BB%99i+v%E1%BB%A5+h%C3%A0+n%E1%BB%99i",
+    ),  # sở nội vụ hà nội
     ("person", None),  # the first result of the search above
     ("unit", "/units/01-SNV"),
     ("browse", "/browse"),
