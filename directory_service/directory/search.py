@@ -328,18 +328,23 @@ def _unit_people(
 
     Without other words, the people directly in the units (else anywhere below), leaders by
     rank. With them, each word starts a word of the name, the title or the address of people
-    in or below the units; those directly in them are read first, so a province's Chủ tịch is
-    not cut by its communes' ones. Titles that start with the words come first, by rank.
+    in or below the units. Read in turn until the candidates are full: those directly in the
+    units (a province's Chủ tịch is not cut by its communes' ones), those below whose name
+    holds every word whole (a common name in a province), then the rest below. Titles that
+    start with the words come first, by rank.
     """
     rest = [w for w in reading.rest if len(w) >= MIN_WORD_CHARS][:MAX_WORDS]
     accented = [w for w in accented if fold_key(w) in rest]  # the unit's words rank no one
     scope = "".join(_scope(unit_code))
     terms = "".join(_word_terms(w) for w in rest)
+    steps = [("govdirUnitCode", terms), ("govdirUnitPath", terms)]
+    if rest:
+        steps.insert(1, ("govdirUnitPath", _whole_word_terms(rest)))
     entries: list = []
     truncated = False
-    for attr in ("govdirUnitCode", "govdirUnitPath"):
+    for attr, words in steps:
         units = "".join(ldap.filter.filter_format(f"({attr}=%s)", [c]) for c in reading.codes)
-        filt = f"(&(objectClass=govdirPerson){scope}(|{units}){terms})"
+        filt = f"(&(objectClass=govdirPerson){scope}(|{units}){words})"
         room = max(CANDIDATE_LIMIT - len(entries), 1)
         found, cut = directory.search(filt, PERSON_ATTRS, limit=room)
         seen = {dn for dn, _ in entries}
