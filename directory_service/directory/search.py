@@ -15,7 +15,7 @@ from directory_service.directory.store import (
     person_order_fields,
 )
 from directory_service.directory.unit_names import UnitReading
-from directory_service.entries.build import PREFIX_MAX
+from directory_service.entries.build import PREFIX_MAX, UNIT_RDN
 from directory_service.reference.positions import title_rank
 from directory_service.text import clean, fold_key, search_words, sort_key_parts, tone_key
 
@@ -26,7 +26,8 @@ CANDIDATE_LIMIT = 100  # ranked per query: each candidate costs slapd an entry d
 EXACT_LIMIT = 100  # people with exactly the name typed, added when the candidates were cut
 UNIT_MATCHES_MIN = 20  # people of a unit the query names, after name matches that filled the list
 MAX_UNITS_PER_WORD = 200  # a word naming more units than this is too vague to narrow by unit
-UNIT_RESULTS = 10  # units listed above the people when the query names units
+UNIT_RESULTS = 5  # units listed above the people (each with its people count)
+MAX_UNIT_NAMES = 3  # names standing for more units than MAX_UNITS_PER_WORD in a people search
 READINGS_TRIED = 3  # readings of the units a query names tried when one finds nobody
 
 EXACT, ALL_WORDS, ALL_PREFIX, TITLE, PARTIAL = 0, 1, 2, 3, 4
@@ -240,12 +241,15 @@ def search_people(
     ranked: list = []
     truncated = False
     by_unit = False
-    strong = [r for r in readings if r.strong and len(r.codes) <= MAX_UNITS_PER_WORD]
+    strong = [r for r in readings if r.strong]
     if strong and not _has_whole_name(directory, words, unit_code):
         # A reading whose units hold nobody matching the other words gives way to the next
         # ("ngo van hai ubnd tinh nghe an": not the commune Vân Hải of Nghệ An).
         for candidate in strong[:READINGS_TRIED]:
-            ranked, truncated = _unit_people(directory, candidate, unit_code, accented)
+            found = _unit_people(directory, candidate, unit_code, accented)
+            if found is None:
+                continue
+            ranked, truncated = found
             if ranked or not candidate.rest:  # a unit may hold nobody yet
                 by_unit, reading = True, candidate
                 break
@@ -321,9 +325,26 @@ def _has_whole_name(directory: Directory, words: list[str], unit_code: str | Non
     return bool(found)
 
 
+def _unit_terms(directory: Directory, codes: list[str], attr: str) -> str | None:
+    """Return the filter terms for people directly in (attr govdirUnitCode) or below the units.
+
+    More units than MAX_UNITS_PER_WORD ("phòng kinh tế": every commune's) are named by their
+    few names instead: a person's ou is their own unit's name. None when neither fits.
+    """
+    if len(codes) <= MAX_UNITS_PER_WORD:
+        return "".join(ldap.filter.filter_format(f"({attr}=%s)", [c]) for c in codes)
+    units = directory.units()
+    names = {units[c].name for c in codes}
+    if attr != UNIT_RDN or len(names) > MAX_UNIT_NAMES:
+        return None
+    if sum(1 for u in units.values() if u.name in names) != len(codes):
+        return None  # other units have those names too
+    return "".join(ldap.filter.filter_format("(ou=%s)", [n]) for n in sorted(names))
+
+
 def _unit_people(
     directory: Directory, reading: UnitReading, unit_code: str | None, accented: list[str]
-) -> tuple[list, bool]:
+) -> tuple[list, bool] | None:
     """Return (ranked entries, truncated): the named units' people matching the other words.
 
     Without other words, the people directly in the units (else anywhere below), leaders by
@@ -331,7 +352,7 @@ def _unit_people(
     in or below the units. Read in turn until the candidates are full: those directly in the
     units (a province's Chủ tịch is not cut by its communes' ones), those below whose name
     holds every word whole (a common name in a province), then the rest below. Titles that
-    start with the words come first, by rank.
+    start with the words come first, by rank. None when the units cannot be searched.
     """
     rest = [w for w in reading.rest if len(w) >= MIN_WORD_CHARS][:MAX_WORDS]
     accented = [w for w in accented if fold_key(w) in rest]  # the unit's words rank no one
@@ -340,10 +361,14 @@ def _unit_people(
     steps = [("govdirUnitCode", terms), ("govdirUnitPath", terms)]
     if rest:
         steps.insert(1, ("govdirUnitPath", _whole_word_terms(rest)))
+    steps = [(_unit_terms(directory, reading.codes, attr), words) for attr, words in steps]
+    if steps[0][0] is None:
+        return None
     entries: list = []
     truncated = False
-    for attr, words in steps:
-        units = "".join(ldap.filter.filter_format(f"({attr}=%s)", [c]) for c in reading.codes)
+    for units, words in steps:
+        if units is None:
+            continue
         filt = f"(&(objectClass=govdirPerson){scope}(|{units}){words})"
         room = max(CANDIDATE_LIMIT - len(entries), 1)
         found, cut = directory.search(filt, PERSON_ATTRS, limit=room)

@@ -40,8 +40,8 @@ def test_page_shows_the_unit_block_linking_to_the_unit(client):
 
 def test_page_lists_the_first_units_of_many(client):
     html = client.get("/search?q=so+noi+vu&lang=en").get_data(as_text=True)
-    assert "34 units" in html and html.count('class="unit-hit"') == 10
-    assert "The first 10 units are listed" in html
+    assert "34 units" in html and html.count('class="unit-hit"') == 5
+    assert "The first 5 units are listed" in html
     second = client.get("/search?q=so+noi+vu&page=2").get_data(as_text=True)
     assert 'class="unit-results"' not in second
 
