@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+BENCH_DIR = str(HERE.parent / "var" / "bench")  # the instance bench_search.py builds
 
 
 def main() -> int:
@@ -17,6 +18,7 @@ def main() -> int:
         ("bench_generator.py", "--people", people),
         ("bench_load.py", "--people", people),
         ("bench_search.py", "--people", people),  # builds var/bench once, then reuses it
+        ("bench_relevance.py", "--data-dir", BENCH_DIR, "--people", people),  # hit rates
         ("bench_guard_cost.py", "--people", people),  # the security plugin's cost, var/bench
         ("bench_signed_in_search.py", "--people", people),  # signed in against anonymous
         ("bench_report.py", "--people", people),  # the coverage report against the raw search

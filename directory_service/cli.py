@@ -38,8 +38,9 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    """Print the people matching a query, one per line."""
+    """Print the units a query names, then the people matching it, one per line."""
     from directory_service.directory.search import QueryError, search_people
+    from directory_service.directory.units import UnitTree
 
     directory = Directory(connection_settings(args.data_dir))
     try:
@@ -47,6 +48,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     except QueryError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    tree = UnitTree(directory)
+    for u in page.units if page.page == 1 else []:
+        path = " › ".join(a.name for a in directory.unit_path_names(u.path))
+        print("\t".join(["unit", u.code, path, u.mail or "", str(tree.people_count(u.code))]))
     for p in page.people:
         print("\t".join([p.name, p.title, ", ".join(p.mail), p.unit_code]))
     more = "more than " if page.more else ""

@@ -28,6 +28,10 @@ from web import create_app  # noqa: E402
 
 SHOTS = [
     ("search", "/search?q=nguyen+van"),
+    (
+        "unit-search",
+        "/search?q=s%E1%BB%9F+n%E1%BB%99i+v%E1%BB%A5+h%C3%A0+n%E1%BB%99i",
+    ),  # sở nội vụ hà nội
     ("person", None),  # the first result of the search above
     ("unit", "/units/01-SNV"),
     ("browse", "/browse"),

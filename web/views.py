@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from directory_service.directory.search import QueryError, search_people
-from directory_service.directory.store import Directory, PersonInfo
+from directory_service.directory.search import QueryError, SearchPage, search_people
+from directory_service.directory.store import Directory, PersonInfo, UnitInfo
 
 bp = Blueprint("views", __name__)
 
@@ -24,6 +24,30 @@ def _page_arg() -> int:
 
 def unit_path(person: PersonInfo) -> list:
     return directory().unit_path_names(person.unit_path)
+
+
+def unit_results(result: SearchPage | None) -> list[dict]:
+    """Return the units a search names, each with its path, mailbox and people count."""
+    if result is None or not result.units:
+        return []
+    from .units import unit_tree  # units.py builds on this module
+
+    tree = unit_tree()
+    return [
+        {
+            "code": u.code,
+            "name": u.name,
+            "mail": u.mail,
+            "path": [{"code": a.code, "name": a.name} for a in _above(u)],
+            "people": tree.people_count(u.code),
+        }
+        for u in result.units
+    ]
+
+
+def _above(unit: UnitInfo) -> list[UnitInfo]:
+    """Return the units above a unit, below the top branch."""
+    return directory().unit_path_names(unit.path[:-1])
 
 
 def _scopes() -> list[tuple[str, list]]:
@@ -60,13 +84,14 @@ def search():
     except QueryError:
         error = "too-long"
     paths = {p.uid: unit_path(p) for p in result.people} if result else {}
+    units = unit_results(result) if result and result.page == 1 else []
     return render_template("search.html", query=query, unit=unit, result=result, error=error,
-                           paths=paths, scopes=_scopes())  # fmt: skip
+                           paths=paths, units=units, scopes=_scopes())  # fmt: skip
 
 
 @bp.route("/api/search")
 def api_search():
-    """Return a page of matching people as JSON."""
+    """Return a page of matching people, and the units the query names, as JSON."""
     query = request.args.get("q", "")
     try:
         per_page = max(
@@ -94,4 +119,5 @@ def api_search():
     return jsonify(
         query=query, page=result.page, per_page=result.per_page, total=result.total,
         total_is_lower_bound=result.more, has_next=result.has_next, people=people,
+        units=unit_results(result), units_total=result.units_total,
     )  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ldap.filter
 
@@ -10,10 +10,13 @@ from directory_service.directory.store import (
     PERSON_ATTRS,
     Directory,
     PersonInfo,
+    UnitInfo,
     person_from_entry,
     person_order_fields,
 )
-from directory_service.entries.build import PREFIX_MAX
+from directory_service.directory.unit_names import UnitReading
+from directory_service.entries.build import PREFIX_MAX, UNIT_RDN
+from directory_service.reference.positions import title_rank
 from directory_service.text import clean, fold_key, search_words, sort_key_parts, tone_key
 
 MAX_QUERY_CHARS = 200
@@ -23,6 +26,9 @@ CANDIDATE_LIMIT = 100  # ranked per query: each candidate costs slapd an entry d
 EXACT_LIMIT = 100  # people with exactly the name typed, added when the candidates were cut
 UNIT_MATCHES_MIN = 20  # people of a unit the query names, after name matches that filled the list
 MAX_UNITS_PER_WORD = 200  # a word naming more units than this is too vague to narrow by unit
+UNIT_RESULTS = 5  # units listed above the people (each with its people count)
+MAX_UNIT_NAMES = 3  # names standing for more units than MAX_UNITS_PER_WORD in a people search
+READINGS_TRIED = 3  # readings of the units a query names tried when one finds nobody
 
 EXACT, ALL_WORDS, ALL_PREFIX, TITLE, PARTIAL = 0, 1, 2, 3, 4
 
@@ -41,6 +47,8 @@ class SearchPage:
     per_page: int
     total: int
     more: bool  # True when the candidate set was cut by a size limit: total is a lower bound
+    units: list[UnitInfo] = field(default_factory=list)  # the units the query names, first few
+    units_total: int = 0  # how many units the query names
 
     @property
     def has_next(self) -> bool:
@@ -216,7 +224,10 @@ def search_people(
 ) -> SearchPage:  # fmt: skip
     """Return a ranked page of people matching query, Vietnamese order within each rank.
 
-    Names come first: when some people's names match every word, they are the result, followed
+    A query that names a unit, with or without the places above it ("sở nội vụ hà nội",
+    "giám đốc sở nội vụ hà nội", "nguyễn văn an bộ tài chính"), lists that unit's people
+    matching the other words, title holders first; the units come with the page. Otherwise
+    names come first: when some people's names match every word, they are the result, followed
     by the people of a unit the query names ("nguyen thanh hoa": Nguyễn in Tỉnh Thanh Hóa).
     Only when nobody's name matches may words also match titles ("giam doc so"), unit names
     and codes, and addresses, so a common word cannot crowd named people out.
@@ -225,6 +236,70 @@ def search_people(
     if not words:
         return SearchPage(query, [], page, per_page, 0, False)
     accented = accented_words(query)
+    readings = read_units(directory, query, unit_code)
+    reading = readings[0] if readings else None
+    ranked: list = []
+    truncated = False
+    by_unit = False
+    strong = [r for r in readings if r.strong]
+    if strong and not _has_whole_name(directory, words, unit_code):
+        # A reading whose units hold nobody matching the other words gives way to the next
+        # ("ngo van hai ubnd tinh nghe an": not the commune Vân Hải of Nghệ An).
+        for candidate in strong[:READINGS_TRIED]:
+            found = _unit_people(directory, candidate, unit_code, accented)
+            if found is None:
+                continue
+            ranked, truncated = found
+            if ranked or not candidate.rest:  # a unit may hold nobody yet
+                by_unit, reading = True, candidate
+                break
+    if not by_unit:
+        ranked, truncated = _people(directory, words, unit_code, accented)
+    start = (max(page, 1) - 1) * per_page
+    people = [person_from_entry(dn, attrs) for dn, attrs in ranked[start : start + per_page]]
+    result = SearchPage(query, people, page, per_page, len(ranked), truncated)
+    if reading is not None and (reading.strong or not reading.rest):
+        result.units = [directory.unit(c) for c in reading.codes[:UNIT_RESULTS]]
+        result.units_total = len(reading.codes)
+    return result
+
+
+def read_units(directory: Directory, query: str, unit_code: str | None = None) -> list[UnitReading]:
+    """Return the likeliest readings of the units a query names inside unit_code's subtree.
+
+    A query that holds an address names a unit only when the address is the unit's own.
+    """
+    has_address = any("@" in w for w in query_words(query))
+    readings = directory.unit_names().readings(query, READINGS_TRIED)
+    return [r for r in (_inside(directory, query, r, unit_code) for r in readings
+                        if not (has_address and r.rest)) if r is not None]  # fmt: skip
+
+
+def _inside(
+    directory: Directory, query: str, reading: UnitReading, unit_code: str | None
+) -> UnitReading | None:
+    """Return a reading with only its units inside unit_code, by typed diacritics, or None."""
+    units = directory.units()
+    codes = [
+        c for c in reading.codes if c in units and (not unit_code or unit_code in units[c].path)
+    ]
+    if not codes:
+        return None
+    if len(codes) > 1 and (accented := {tone_key(w) for w in accented_words(query)}):
+        # Typed with diacritics, "Vạn Xuân" puts Vạn Xuân before Vân Xuân and Văn Xuân.
+        codes.sort(key=lambda c: -len(accented & _name_tones(units, units[c].path)))
+    return UnitReading(codes, reading.used, reading.words, reading.strong)
+
+
+def _name_tones(units: dict[str, UnitInfo], path: tuple[str, ...]) -> set[str]:
+    """Return the words, tone marks placed alike, of the names of the units along a path."""
+    return {tone_key(w) for c in path if c in units for w in clean(units[c].name).split()}
+
+
+def _people(
+    directory: Directory, words: list[str], unit_code: str | None, accented: list[str]
+) -> tuple[list, bool]:
+    """Return (ranked entries, truncated) of people by name, else by name, title, unit or mail."""
     entries, truncated = [], False
     if not any("@" in w for w in words):
         entries, truncated = _name_candidates(directory, words, unit_code)
@@ -241,9 +316,84 @@ def search_people(
     ranked = []
     for found, ranked_by in groups:
         ranked += sorted(found, key=lambda entry: _order(entry[1], ranked_by, accented))
-    start = (max(page, 1) - 1) * per_page
-    people = [person_from_entry(dn, attrs) for dn, attrs in ranked[start : start + per_page]]
-    return SearchPage(query, people, page, per_page, len(ranked), truncated)
+    return ranked, truncated
+
+
+def _has_whole_name(directory: Directory, words: list[str], unit_code: str | None) -> bool:
+    """Tell whether someone's name holds every word whole ("nguyen van phong" is a name)."""
+    found, _ = directory.search(whole_words_filter(words, unit_code), ["1.1"], limit=1)
+    return bool(found)
+
+
+def _unit_terms(directory: Directory, codes: list[str], attr: str) -> str | None:
+    """Return the filter terms for people directly in (attr govdirUnitCode) or below the units.
+
+    More units than MAX_UNITS_PER_WORD ("phòng kinh tế": every commune's) are named by their
+    few names instead: a person's ou is their own unit's name. None when neither fits.
+    """
+    if len(codes) <= MAX_UNITS_PER_WORD:
+        return "".join(ldap.filter.filter_format(f"({attr}=%s)", [c]) for c in codes)
+    units = directory.units()
+    names = {units[c].name for c in codes}
+    if attr != UNIT_RDN or len(names) > MAX_UNIT_NAMES:
+        return None
+    if sum(1 for u in units.values() if u.name in names) != len(codes):
+        return None  # other units have those names too
+    return "".join(ldap.filter.filter_format("(ou=%s)", [n]) for n in sorted(names))
+
+
+def _unit_people(
+    directory: Directory, reading: UnitReading, unit_code: str | None, accented: list[str]
+) -> tuple[list, bool] | None:
+    """Return (ranked entries, truncated): the named units' people matching the other words.
+
+    Without other words, the people directly in the units (else anywhere below), leaders by
+    rank. With them, each word starts a word of the name, the title or the address of people
+    in or below the units. Read in turn until the candidates are full: those directly in the
+    units (a province's Chủ tịch is not cut by its communes' ones), those below whose name
+    holds every word whole (a common name in a province), then the rest below. Titles that
+    start with the words come first, by rank. None when the units cannot be searched.
+    """
+    rest = [w for w in reading.rest if len(w) >= MIN_WORD_CHARS][:MAX_WORDS]
+    accented = [w for w in accented if fold_key(w) in rest]  # the unit's words rank no one
+    scope = "".join(_scope(unit_code))
+    terms = "".join(_word_terms(w) for w in rest)
+    steps = [("govdirUnitCode", terms), ("govdirUnitPath", terms)]
+    if rest:
+        steps.insert(1, ("govdirUnitPath", _whole_word_terms(rest)))
+    steps = [(_unit_terms(directory, reading.codes, attr), words) for attr, words in steps]
+    if steps[0][0] is None:
+        return None
+    entries: list = []
+    truncated = False
+    for units, words in steps:
+        if units is None:
+            continue
+        filt = f"(&(objectClass=govdirPerson){scope}(|{units}){words})"
+        room = max(CANDIDATE_LIMIT - len(entries), 1)
+        found, cut = directory.search(filt, PERSON_ATTRS, limit=room)
+        seen = {dn for dn, _ in entries}
+        entries += [e for e in found if e[0] not in seen]
+        truncated = truncated or cut
+        if len(entries) >= CANDIDATE_LIMIT or (entries and not rest):
+            break
+    return sorted(entries, key=lambda e: _unit_order(e[1], rest, accented)), truncated
+
+
+def _word_terms(word: str) -> str:
+    """Return the filter for a word that starts a word of a name or title, or an address."""
+    w = ldap.filter.escape_filter_chars(word)
+    p = ldap.filter.escape_filter_chars(word[:PREFIX_MAX])
+    return f"(|(govdirNamePrefix={p})(govdirTitlePrefix={p})(mail={w}*))"
+
+
+def _unit_order(attrs: dict[str, list[bytes]], rest: list[str], accented: list[str]) -> tuple:
+    """Return the sort key of a unit's person: title match, name match, rank, Vietnamese order."""
+    name, title, family, middle, given = person_order_fields(attrs)
+    level, accents = _rank(name, "", rest, accented)
+    if rest and fold_key(title).startswith(" ".join(rest)):
+        level = -1  # the title typed: its holders before anyone whose name matches
+    return level, accents, title_rank(title), sort_key_parts(family, middle, given)
 
 
 def _name_candidates(

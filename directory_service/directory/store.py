@@ -17,6 +17,7 @@ from directory_service.directory.settings import (
     PAGE_SIZE,
     ConnectionSettings,
 )
+from directory_service.directory.unit_names import UnitNames
 from directory_service.directory.unit_words import UnitWords
 from directory_service.entries.build import UNIT_RDN
 from directory_service.text import search_words, word_sort_key
@@ -29,7 +30,7 @@ OPERATION_TIMEOUT = 300.0
 UNITS_LIMIT = 1_000_000  # the whole unit list, read a page at a time
 UNIT_ATTRS = [
     "ou", UNIT_RDN, "govdirUnitType", "mail", "govdirMailDomain", "govdirUnitPath",
-    "govdirEnglishName", "govdirLastVerified",
+    "govdirEnglishName", "govdirAdminCode", "govdirLastVerified",
 ]  # fmt: skip
 
 
@@ -55,6 +56,7 @@ class UnitInfo:
     mail: str | None = None
     domain: str | None = None
     english_name: str | None = None
+    admin_code: str | None = None
     verified: str | None = None  # when its list was last imported or confirmed (ISO 8601, UTC)
 
 
@@ -155,6 +157,7 @@ def unit_from_entry(dn: str, attrs: dict[str, list[bytes]]) -> UnitInfo:
         mail=first_value(attrs, "mail") or None,
         domain=first_value(attrs, "govdirMailDomain") or None,
         english_name=first_value(attrs, "govdirEnglishName") or None,
+        admin_code=first_value(attrs, "govdirAdminCode") or None,
         verified=iso_time(first_value(attrs, "govdirLastVerified")),
     )
 
@@ -347,6 +350,20 @@ class Directory:
             names = {code: tuple(search_words(u.name)) for code, u in units.items()}
             self._unit_words = cached = (units, UnitWords(names))
         return cached[1]
+
+    def unit_names(self) -> UnitNames:
+        """Return every unit's forms (names, aliases, codes, mailboxes) for reading queries.
+
+        Built again only when the units themselves changed, not at every re-read of the list.
+        """
+        units = self.units()
+        cached = getattr(self, "_unit_names", None)
+        if cached is None or cached[0] is not units:
+            fingerprint = hash(tuple(units.values()))
+            if cached is None or cached[1] != fingerprint:
+                cached = (units, fingerprint, UnitNames(units))
+            self._unit_names = cached = (units, fingerprint, cached[2])
+        return cached[2]
 
     def unit(self, code: str) -> UnitInfo | None:
         """Return the unit with this code, or None."""

@@ -8,10 +8,10 @@ from directory_service.importing.check.addresses import problem
 from directory_service.importing.check.normalise import normalise_row
 from directory_service.importing.read.cells import clean_cell
 from directory_service.importing.rows import MAIL, NAME, PHONE, TITLE, Issue, Record, SourceRow
-from directory_service.importing.units.keys import unit_key
 from directory_service.importing.units.match import UnitMatcher
 from directory_service.importing.units.new import new_unit_code, unit_name, unit_type
 from directory_service.model import Unit
+from directory_service.reference.unit_keys import unit_key
 
 
 def check_person(

@@ -7,10 +7,10 @@ import time
 import pytest
 
 from directory_service.importing.units import match as unit_match
-from directory_service.importing.units.keys import accent_key, unit_key
 from directory_service.importing.units.match import UnitMatcher
 from directory_service.reference import admin_units
 from directory_service.reference.tree import build_tree
+from directory_service.reference.unit_keys import accent_key, unit_key
 
 
 @pytest.fixture(scope="module")

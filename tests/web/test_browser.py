@@ -157,3 +157,25 @@ def test_typing_with_diacritics_and_results_show_phone_and_mailto(live_url, page
     first = page.locator("li.person").first
     assert first.locator("a.mail").get_attribute("href").startswith("mailto:")
     assert page.locator("li.person a.phone").count() > 0
+
+
+def test_a_unit_and_its_place_show_the_unit_first_and_open_it(live_url, browser_page_factory,
+                                                               known_person):  # fmt: skip
+    for width in (1280, 360):
+        page = browser_page_factory(viewport={"width": width, "height": 800})
+        page.goto(live_url + "/")
+        page.get_by_label("Tìm theo họ tên, địa chỉ thư điện tử hoặc chức vụ").fill(
+            "ha noi so noi vu"
+        )
+        page.keyboard.press("Enter")
+        block = page.locator("section.unit-results")
+        block.wait_for()
+        assert block.locator("h2").inner_text() == "1 đơn vị"
+        assert "snv@hanoi.gov.vn" in block.inner_text()
+        box = block.bounding_box()
+        assert (
+            box["width"] <= width and box["y"] < page.locator("li.person").first.bounding_box()["y"]
+        )
+        block.get_by_role("link", name="Sở Nội vụ").click()
+        assert page.locator("h1").inner_text() == "Sở Nội vụ"
+        assert page.url.endswith("/units/01-SNV")

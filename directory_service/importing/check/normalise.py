@@ -30,9 +30,9 @@ from directory_service.importing.rows import (
     Record,
     SourceRow,
 )
-from directory_service.importing.units.keys import accent_key
 from directory_service.importing.units.match import AMBIGUOUS, OUTSIDE, UNKNOWN, UnitMatcher
 from directory_service.model import Unit
+from directory_service.reference.unit_keys import accent_key
 from directory_service.text import clean, split_name
 
 MAX_NAME_LENGTH = 80

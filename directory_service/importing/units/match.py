@@ -29,11 +29,10 @@ from difflib import SequenceMatcher
 
 from directory_service import model
 from directory_service.importing.read.cells import clean_cell
-from directory_service.importing.units import aliases as unit_aliases
-from directory_service.importing.units.keys import accent_key, unit_keys
 from directory_service.importing.units.new import new_unit_code, unit_name, unit_type
 from directory_service.model import Unit
-from directory_service.reference import tree
+from directory_service.reference import tree, unit_aliases
+from directory_service.reference.unit_keys import accent_key, unit_keys
 
 # How a text matched, or why it did not.
 CODE = "code"

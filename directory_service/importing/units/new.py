@@ -16,7 +16,7 @@ from collections.abc import Container
 
 from directory_service import model
 from directory_service.importing.read.cells import clean_cell
-from directory_service.importing.units.keys import unit_key
+from directory_service.reference.unit_keys import unit_key
 from directory_service.text import fold_key, nfc
 
 MAX_INITIALS = 12

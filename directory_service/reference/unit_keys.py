@@ -113,3 +113,49 @@ def unit_keys(value: str) -> tuple[tuple[str, str], ...]:
 def unit_key(value: str) -> tuple[str, str]:
     """Return the likeliest (accented key, folded key) reading of a unit name."""
     return unit_keys(value)[0]
+
+
+def folded_words(value: str) -> list[str]:
+    """Return the folded words of a text as unit keys split them, "và" left out."""
+    lowered = _SEPARATORS.sub(" ", text.nfc(value).lower().replace("&", " và "))
+    return [f for f in (_fold_word(w) for w in lowered.split()) if f not in _DROPPED]
+
+
+def form_keys(value: str) -> set[tuple[str, ...]]:
+    """Return the folded word tuples a unit name is known by: as written, and expanded."""
+    words = folded_words(value)
+    keys = {tuple(words)}
+    if _STARTS.intersection(words):
+        choices = max(len(AMBIGUOUS_ABBREVIATIONS.get(w, ())) for w in words)
+        for choice in range(max(choices, 1)):
+            keys.add(tuple(_fold_word(w) for w in _expand(words, words, choice)))
+    return keys
+
+
+def word_groups(words: list[str]) -> list[tuple[int, int, tuple[tuple[str, ...], ...]]]:
+    """Return (start, end, readings) for each run of folded words an abbreviation may stand for.
+
+    Each word, or run of words such as "tt tt", is read as its expansions and as itself (a
+    mailbox "vp.badinh" keeps its "vp"); every other word is read as itself.
+    """
+    out: list[tuple[int, int, tuple[tuple[str, ...], ...]]] = []
+    i = 0
+    while i < len(words):
+        size, readings = 1, [(words[i],)]
+        if words[i] in _STARTS:
+            for n in range(min(_LONGEST, len(words) - i), 0, -1):
+                expansion = ABBREVIATIONS.get(tuple(words[i : i + n]))
+                if expansion is not None:
+                    size, readings = n, [_folded(expansion), tuple(words[i : i + n])]
+                    break
+            else:
+                options = AMBIGUOUS_ABBREVIATIONS.get(words[i], ())
+                readings = [_folded(o) for o in options] + readings
+        out.append((i, i + size, tuple(readings)))
+        i += size
+    return out
+
+
+@lru_cache(maxsize=64)
+def _folded(expansion: str) -> tuple[str, ...]:
+    return tuple(_fold_word(w) for w in expansion.split())
