@@ -252,18 +252,26 @@ class Directory:
         """
         conn = self._conn()
         page = SimplePagedResultsControl(True, size=PAGE_SIZE, cookie=b"")
+
+        def ask():
+            return conn.search_ext(base or self.base_dn, ldap.SCOPE_SUBTREE, filterstr, attrs,
+                                   serverctrls=[page])  # fmt: skip
+
         try:
+            msgid = ask()
             while True:
-                msgid = conn.search_ext(base or self.base_dn, ldap.SCOPE_SUBTREE, filterstr,
-                                        attrs, serverctrls=[page])  # fmt: skip
                 _, data, _, answered = conn.result3(msgid)
-                yield [(dn, a) for dn, a in data if dn]
                 cookie = next(
                     (c.cookie for c in answered if c.controlType == page.controlType), b""
                 )
+                if cookie:
+                    # Ask for the next page before this one is handed over: slapd reads it
+                    # while the caller works through this one.
+                    page.cookie = cookie
+                    msgid = ask()
+                yield [(dn, a) for dn, a in data if dn]
                 if not cookie:
                     return
-                page.cookie = cookie
         except (ldap.SERVER_DOWN, ldap.CONNECT_ERROR) as e:
             self._local.conn = None
             raise DirectoryUnavailable(
