@@ -25,7 +25,10 @@ PERSON_ATTRS = [
 ]  # fmt: skip
 OPERATION_TIMEOUT = 300.0
 UNITS_LIMIT = 1_000_000  # the whole unit list, read a page at a time
-UNIT_ATTRS = ["ou", UNIT_RDN, "govdirUnitType", "mail", "govdirMailDomain", "govdirUnitPath"]
+UNIT_ATTRS = [
+    "ou", UNIT_RDN, "govdirUnitType", "mail", "govdirMailDomain", "govdirUnitPath",
+    "govdirFormerCode", "govdirFormerName",
+]  # fmt: skip
 
 
 # Answers that say the server cannot serve a search now, as opposed to a wrong request.
@@ -49,6 +52,8 @@ class UnitInfo:
     path: tuple[str, ...]
     mail: str | None = None
     domain: str | None = None
+    former_codes: tuple[str, ...] = ()
+    former_names: tuple[str, ...] = ()
 
 
 @dataclass
@@ -133,6 +138,8 @@ def unit_from_entry(dn: str, attrs: dict[str, list[bytes]]) -> UnitInfo:
         path=tuple(_all(attrs, "govdirUnitPath")),
         mail=first_value(attrs, "mail") or None,
         domain=first_value(attrs, "govdirMailDomain") or None,
+        former_codes=tuple(_all(attrs, "govdirFormerCode")),
+        former_names=tuple(_all(attrs, "govdirFormerName")),
     )
 
 
