@@ -16,6 +16,7 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 import ldap
 import ldif
@@ -235,6 +236,18 @@ class Slapd:
             finally:
                 proc.stdout.close()
                 rc = proc.wait()
+            if rc != 0:
+                err.seek(0)
+                tail = err.read().decode(errors="replace")[-2000:]
+                raise SlapdError(f"slapcat failed ({rc}): {tail}")
+
+    def dump_to(self, out: BinaryIO) -> None:
+        """Write the whole main database to a file as LDIF with unwrapped lines (slapcat)."""
+        self.build_guard()
+        cmd = [find_binary("slapcat"), "-n1", "-F", str(self.layout.config_dir),
+               "-o", "ldif-wrap=no"]  # fmt: skip
+        with tempfile.TemporaryFile() as err:
+            rc = subprocess.run(cmd, stdout=out, stderr=err).returncode
             if rc != 0:
                 err.seek(0)
                 tail = err.read().decode(errors="replace")[-2000:]
