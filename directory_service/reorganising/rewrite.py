@@ -7,7 +7,8 @@ docs/decisions.md), and every other entry keeps its record, operational attribut
 (entryUUID, password hash, timestamps), with a new DN under its unit's successor and, for a
 person, the values that come from the unit (ou, o, st, govdirUnitCode, govdirUnitPath). An
 agency admin's right over a unit that went into another code is dropped (the successor is a
-larger unit; granting it is a national admin's decision) and reported.
+larger unit; granting it is a national admin's decision) and reported. The audit log's records
+name entries by DN, and follow them too (:meth:`Rewriter.log`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ _READ_BYTES = 1 << 20
 _FROM_UNIT = frozenset({b"ou", b"o", b"st", b"govdirunitcode", b"govdirunitpath"})
 _PERSON = b"\nobjectClass: govdirPerson\n"
 _UNIT_RDN = "govdirunitcode="
+_LOGGED_DNS = {b"reqdn": "reqDN", b"reqauthzid": "reqAuthzID", b"reqnewsuperior": "reqNewSuperior"}
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,26 @@ class Rewriter:
             lines = entry_ldif("x", attrs)
             lines = self._unit_lines[code] = lines[lines.index(b"\n") + 1 : -1]
         return lines
+
+    def log(self, dump: Path) -> Iterator[bytes]:
+        """Yield the audit log's records with the DNs they name where those entries went.
+
+        The DN written to (reqDN), the writer (reqAuthzID) and a move's new parent
+        (reqNewSuperior) follow their entries, so a unit's and a person's history stays
+        theirs; the values a write changed (reqMod, reqOld) stay as they were written.
+        """
+        for record in records(dump):
+            if self.plan.branch_suffix.encode() not in record.lower():
+                yield record + b"\n\n"
+                continue
+            out = []
+            for line in record.split(b"\n"):
+                name = line[: line.find(b":")].lower()
+                if name in _LOGGED_DNS:
+                    ((_, value),) = _values(line, name)
+                    line = ldif_line(_LOGGED_DNS[name], self.new_dn(value).encode())[:-1]
+                out.append(line)
+            yield b"\n".join(out) + b"\n\n"
 
     def _members(self, record: bytes) -> bytes:
         """Return a group's record with its members' DNs where their entries went."""

@@ -1,4 +1,4 @@
-"""Reorganise a stopped instance: dump it, rewrite the dump, load the result, report.
+"""Reorganise a stopped instance: dump it and its audit log, rewrite both, load them, report.
 
 The reorganisation runs offline, with slapcat and slapadd, because at a million people it
 rewrites nearly every entry (each person's DN and unit values), and one LDAP write per entry
@@ -23,6 +23,7 @@ from directory_service.reorganising.mapping import MappingError, load_mapping
 from directory_service.reorganising.plan import DirUnit, Plan, ReorganiseError, make_plan
 from directory_service.reorganising.report import write_report
 from directory_service.reorganising.rewrite import Rewriter, records
+from directory_service.server.config import AUDIT_DATABASE
 from directory_service.server.slapd import Slapd, SlapdError
 from directory_service.server.upgrade import recover, reload_database
 
@@ -43,11 +44,11 @@ class Outcome:
     seconds: float
 
 
-def dump_database(slapd: Slapd, path: Path) -> None:
-    """Write the stopped main database to path (slapcat), readable by its owner only."""
+def dump_database(slapd: Slapd, path: Path, database: int = 1) -> None:
+    """Write a stopped database to path (slapcat), readable by its owner only."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as out:
-        slapd.dump_to(out)
+        slapd.dump_to(out, database)
 
 
 def dumped_units(path: Path) -> list[DirUnit]:
@@ -86,6 +87,7 @@ def reorganise(
         raise ReorganiseError(str(e)) from e
     recover(slapd.layout, say)
     dump = slapd.layout.data_dir / "reorganise.ldif"
+    log_dump = slapd.layout.data_dir / "reorganise-log.ldif"
     try:
         say("Reading the directory (slapcat) ...")
         dump_database(slapd, dump)
@@ -96,12 +98,15 @@ def reorganise(
             for _ in chunks:
                 pass
         else:
+            dump_database(slapd, log_dump, AUDIT_DATABASE)
             say(f"Loading the 2025 tree (slapadd) with {len(plan.moves):,} units rewritten ...")
-            reload_database(slapd, root_pw_hash, require_tls, chunks)
+            log_chunks = joined(rewriter.log(log_dump), None, _BATCH)
+            reload_database(slapd, root_pw_hash, require_tls, chunks, log_chunks)
     except SlapdError as e:
         raise ReorganiseError(str(e)) from e
     finally:
         dump.unlink(missing_ok=True)
+        log_dump.unlink(missing_ok=True)
     write_report(report, plan, rewriter.moved, rewriter.rights, dry_run)
     return Outcome(
         plan, rewriter.moved, rewriter.entries, len(rewriter.rights), report, dry_run,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from directory_service.entries.build import prefix_bytes, title_prefix_bytes
 from directory_service.entries.ldif_text import entry_ldif
-from directory_service.server.config import SlapdLayout
+from directory_service.server.config import AUDIT_DATABASE, SlapdLayout
 from directory_service.server.loading import base_entries
 from directory_service.server.slapd import Slapd, SlapdError
 
@@ -61,7 +61,7 @@ def _put_back(layout: SlapdLayout, previous: Path) -> None:
 
     The old directories are moved there one by one, so any not there yet is still in place.
     """
-    for d in (layout.config_dir, layout.db_dir):
+    for d in (layout.config_dir, layout.db_dir, layout.accesslog_dir):
         if (previous / d.name).exists():
             shutil.rmtree(d, ignore_errors=True)
             (previous / d.name).rename(d)
@@ -78,20 +78,31 @@ def recover(layout: SlapdLayout, say: Callable[[str], None] = print) -> None:
 
 
 def reload_database(
-    slapd: Slapd, root_pw_hash: str, require_tls: bool, chunks: Iterable[bytes]
+    slapd: Slapd,
+    root_pw_hash: str,
+    require_tls: bool,
+    chunks: Iterable[bytes],
+    log_chunks: Iterable[bytes] | None = None,
 ) -> None:
     """Replace the stopped database by the LDIF chunks, under a fresh cn=config.
 
-    The old configuration and database wait in previous/ and are put back if the load fails.
+    With log_chunks, the audit log's database is replaced by them too (else it stays as it
+    is). The old configuration and databases wait in previous/ and are put back if a load
+    fails.
     """
     layout = slapd.layout
     previous, finished = layout.data_dir / "previous", layout.data_dir / "previous.done"
     previous.mkdir(mode=0o700)
+    moved = [layout.config_dir, layout.db_dir]
+    if log_chunks is not None:
+        moved.append(layout.accesslog_dir)
     try:
-        for d in (layout.config_dir, layout.db_dir):
+        for d in moved:
             d.rename(previous / d.name)
         slapd.initialise(root_pw_hash, require_tls)
         slapd.load(chunks)
+        if log_chunks is not None:
+            slapd.load(log_chunks, database=AUDIT_DATABASE)
     except BaseException:
         _put_back(layout, previous)
         raise

@@ -68,6 +68,11 @@ def build_legacy(data_dir):
                 group = f"cn=national-admins,{state.base_dn}"
                 conn.modify_s(group, [(ldap.MOD_ADD, "member", [dn.encode()])])
         conn.unbind_s()
+        own = ldap.initialize(slapd.uri)  # a write of their own, for the audit log
+        mine = index.dn_of("ptcommune", "00001")
+        own.simple_bind_s(mine, PASSWORD)
+        own.modify_s(mine, [(ldap.MOD_REPLACE, "title", ["Thư ký".encode()])])
+        own.unbind_s()
     finally:
         slapd.stop()
     return state, slapd
@@ -137,6 +142,21 @@ def test_moved_people_still_sign_in_with_their_password(reorganised):
     conn = ldap.initialize(slapd.uri)
     conn.simple_bind_s(dn, PASSWORD)
     assert conn.whoami_s() == f"dn:{dn}"
+    conn.unbind_s()
+
+
+def test_the_audit_log_follows_people_and_units_to_their_new_places(reorganised):
+    state, slapd, _, after, _ = reorganised
+    dn = by_uid(after)["ptcommune"][0]
+    conn = _admin(state, slapd)
+    found = conn.search_s("cn=accesslog", ldap.SCOPE_SUBTREE, f"(reqDN={dn})", ["reqType"])
+    kinds = sorted(a["reqType"][0] for _, a in found)
+    assert kinds == [b"add", b"modify"]  # added by the admin, then their own change
+    mine = conn.search_s("cn=accesslog", ldap.SCOPE_SUBTREE, f"(reqAuthzID={dn})", ["reqDN"])
+    assert [a["reqDN"] for _, a in mine] == [[dn.encode()]]
+    created = conn.search_s("cn=accesslog", ldap.SCOPE_SUBTREE, "(reqType=add)", ["reqDN"])
+    unit = "govdirUnitCode=00001-TDP,govdirUnitCode=00097,govdirUnitCode=01,govdirUnitCode=DP"
+    assert f"{unit},{state.base_dn}".encode() in [a["reqDN"][0] for _, a in created]
     conn.unbind_s()
 
 
