@@ -100,6 +100,8 @@ MATRIX: list[Cell] = [
     *_cells("change the telephone number", {"unit": "PNX"}),
     *_cells("rename it", {"unit": "N"}),
     *_cells("change its mail domain", {"unit": "N"}),
+    # Former codes and names (the 2025 reorganisation) steer imports: reference data.
+    *_cells("give it a former code", {"unit": "N"}),
     *_cells("add a unit under it", {"unit": "N"}),
     *_cells("read the password hash", {"book": "N"}),
     *_cells("set its password", {"book": "N"}),

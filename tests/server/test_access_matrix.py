@@ -432,6 +432,7 @@ OPERATIONS = {
     "change the telephone number": op_unit_attr("telephoneNumber", "024 0000 0000"),
     "rename it": op_unit_attr("ou", "Sở Đổi Tên"),
     "change its mail domain": op_unit_attr("govdirMailDomain", "example.gov.vn"),
+    "give it a former code": op_unit_attr("govdirFormerCode", "02-SNV"),
     "add a unit under it": op_add_unit,
     "add a member": op_add_member,
     "read past the size cap with a virtual list view": op_vlv,
