@@ -21,7 +21,7 @@ from directory_service.reference import admin_units
 from directory_service.reference.tree import build_tree
 from directory_service.reorganising import AlreadyReorganised, ReorganiseError, reorganise
 from directory_service.reorganising.mapping import DEFAULT_MAPPING
-from directory_service.server.slapd import free_ports, hash_password
+from directory_service.server.slapd import Slapd, free_ports, hash_password
 from directory_service.server.up import prepare
 from tests.importing.agency_files import csv_text
 
@@ -313,5 +313,40 @@ def test_bad_mapping_and_running_slapd_are_refused_and_change_nothing(tmp_path, 
         slapd.stop()
     assert main(["reorganise", "--data-dir", str(tmp_path / "nothing")]) == 2
     assert "no loaded instance" in capsys.readouterr().err
+    assert entries(state, slapd) == before
+    assert not (data_dir / "previous").exists()
+
+
+def test_a_failed_or_killed_load_leaves_the_legacy_directory(tmp_path, monkeypatch):
+    data_dir = tmp_path / "d"
+    state, slapd = build_legacy(data_dir)
+    before = entries(state, slapd)
+    pw = hash_password(state.admin_password)
+    real_load = Slapd.load
+
+    def fail_half_way(self, chunks, *args, **kwargs):
+        def some():
+            for n, chunk in enumerate(chunks):
+                if n == 5:
+                    raise OSError("disk full")
+                yield chunk
+
+        return real_load(self, some(), *args, **kwargs)
+
+    monkeypatch.setattr(Slapd, "load", fail_half_way)
+    with pytest.raises(OSError, match="disk full"):
+        reorganise(slapd, pw, False, tmp_path / "r.xlsx", say=str)
+    monkeypatch.undo()
+    assert entries(state, slapd) == before
+    assert not (data_dir / "previous").exists()
+    # What kill -9 during the load leaves: the old directories in previous/ and a new,
+    # partly loaded database. The next start puts the legacy directory back.
+    (data_dir / "previous").mkdir()
+    for name in ("slapd.d", "db", "accesslog"):
+        (data_dir / name).rename(data_dir / "previous" / name)
+    slapd.initialise(pw)
+    slapd.load([b"dn: dc=gov,dc=vn\nobjectClass: top\nobjectClass: dcObject\n"
+                b"objectClass: organization\ndc: gov\no: gov\n\n"])  # fmt: skip
+    state, slapd = prepare(data_dir)
     assert entries(state, slapd) == before
     assert not (data_dir / "previous").exists()
