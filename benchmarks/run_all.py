@@ -24,6 +24,7 @@ def main() -> int:
         ("bench_report.py", "--people", people),  # the coverage report against the raw search
         ("bench_import.py",),  # online imports into var/bench
         ("bench_offline_import.py", "--rows", people),
+        ("bench_reorganise.py", "--people", people),  # the legacy demo into the 2025 tree
     ]
     failed = 0
     for script, *args in runs:

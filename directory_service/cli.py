@@ -190,6 +190,53 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if result.failures else 0
 
 
+def cmd_reorganise(args: argparse.Namespace) -> int:
+    """Turn the stopped directory's legacy tree into the 2025 tree, with a report."""
+    from pathlib import Path
+
+    from directory_service.reorganising import AlreadyReorganised, ReorganiseError, reorganise
+    from directory_service.server.instance import DATA_VERSION, layout_for, save_state
+    from directory_service.server.slapd import Slapd, hash_password
+
+    data_dir = data_dir_from_env(args.data_dir)
+    state = load_state(data_dir)
+    if state is None or not state.loaded:
+        print(f"govdir reorganise: no loaded instance in {data_dir}", file=sys.stderr)
+        return 2
+    if state.data_version < DATA_VERSION:
+        print(f"govdir reorganise: {data_dir} was made by an earlier version; start it "
+              "once with govdir up (which upgrades it), stop it, then reorganise",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    slapd = Slapd(layout_for(data_dir, state), state.ldap_port, ldaps_port=state.ldaps_port)
+    report = Path(args.report) if args.report else data_dir / "reorganisation.xlsx"
+    try:
+        outcome = reorganise(
+            slapd, hash_password(state.admin_password), state.require_tls, report,
+            mapping=args.mapping, dry_run=args.dry_run,
+        )  # fmt: skip
+    except AlreadyReorganised as e:
+        print(f"govdir reorganise: {e}")
+        return 0
+    except ReorganiseError as e:
+        print(f"govdir reorganise: {e}", file=sys.stderr)
+        return 2
+    plan = outcome.plan
+    gone = sum(1 for m in plan.moves.values() if m.how != "kept")
+    print(f"{len(plan.moves):,} units of the legacy tree: {gone:,} merged, renamed, moved "
+          f"or abolished; {outcome.moved:,} entries moved; {len(plan.former):,} units keep "
+          f"former codes or names; {outcome.rights:,} admin rights dropped")  # fmt: skip
+    print(f"Report: {outcome.report}")
+    if args.dry_run:
+        print("Dry run: nothing was changed.")
+        return 0
+    state.structure = "2025"
+    save_state(data_dir, state)
+    print(f"The directory holds the 2025 tree ({outcome.entries:,} entries, "
+          f"{outcome.seconds:.0f} s). Start it again with govdir up.")  # fmt: skip
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Export a unit's subtree as LDIF, CSV or XLSX (chosen by the output's extension)."""
     from directory_service.exports.ldif_export import export_ldif, export_table
@@ -525,7 +572,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--round", help="the round whose statuses to show (default: the open one)")
     report.add_argument("--unit", help="only this unit's subtree")
     report.set_defaults(func=cmd_report)
-    for p in (search, imp, exp, status, rounds, links, report):
+
+    reorg = sub.add_parser(
+        "reorganise",
+        help="turn the legacy tree (63 provinces) into the 2025 tree (stop govdir up first)",
+    )
+    reorg.add_argument("--dry-run", action="store_true", help="write the report, change nothing")
+    reorg.add_argument("--mapping", help="legacy -> 2025 commune mapping (the snapshot's own)")
+    reorg.add_argument("--report", help="the XLSX report (DATA_DIR/reorganisation.xlsx)")
+    reorg.set_defaults(func=cmd_reorganise)
+    for p in (search, imp, exp, status, rounds, links, report, reorg):
         p.add_argument("--data-dir", default=argparse.SUPPRESS)
     return parser
 

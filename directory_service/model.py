@@ -48,6 +48,8 @@ class Unit:
     mail: str | None = None
     admin_code: str | None = None
     english_name: str | None = None
+    former_codes: tuple[str, ...] = ()  # codes of units merged into it, still accepted
+    former_names: tuple[str, ...] = ()  # names of units merged into it, still accepted
 
 
 @dataclass

@@ -19,7 +19,10 @@ _REWRITTEN = tuple(a.name for a in PERSON if a.source != IDENTITY)
 def as_unit(info: UnitInfo) -> Unit:
     """Return the model Unit of a unit read from the directory."""
     parent = info.path[-2] if len(info.path) > 1 else None
-    return Unit(info.code, info.name, info.type, parent, info.domain, info.mail)
+    return Unit(
+        info.code, info.name, info.type, parent, info.domain, info.mail,
+        former_codes=info.former_codes, former_names=info.former_names,
+    )  # fmt: skip
 
 
 def tree_index(directory: Directory) -> TreeIndex:

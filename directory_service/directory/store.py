@@ -31,6 +31,7 @@ UNITS_LIMIT = 1_000_000  # the whole unit list, read a page at a time
 UNIT_ATTRS = [
     "ou", UNIT_RDN, "govdirUnitType", "mail", "govdirMailDomain", "govdirUnitPath",
     "govdirEnglishName", "govdirAdminCode", "govdirLastVerified",
+    "govdirFormerCode", "govdirFormerName",
 ]  # fmt: skip
 
 
@@ -58,6 +59,8 @@ class UnitInfo:
     english_name: str | None = None
     admin_code: str | None = None
     verified: str | None = None  # when its list was last imported or confirmed (ISO 8601, UTC)
+    former_codes: tuple[str, ...] = ()
+    former_names: tuple[str, ...] = ()
 
 
 def iso_time(generalized: str) -> str | None:
@@ -159,6 +162,8 @@ def unit_from_entry(dn: str, attrs: dict[str, list[bytes]]) -> UnitInfo:
         english_name=first_value(attrs, "govdirEnglishName") or None,
         admin_code=first_value(attrs, "govdirAdminCode") or None,
         verified=iso_time(first_value(attrs, "govdirLastVerified")),
+        former_codes=tuple(_all(attrs, "govdirFormerCode")),
+        former_names=tuple(_all(attrs, "govdirFormerName")),
     )
 
 

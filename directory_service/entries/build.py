@@ -173,6 +173,10 @@ class TreeIndex:
             "govdirEnglishName": unit.english_name,
         }
         attrs.update({k: _enc([v]) for k, v in optional.items() if v})
+        if unit.former_codes:
+            attrs["govdirFormerCode"] = _enc(unit.former_codes)
+        if unit.former_names:
+            attrs["govdirFormerName"] = _enc(unit.former_names)
         return self.dns[unit.code], attrs
 
     def person_dn(self, person: Person) -> str:

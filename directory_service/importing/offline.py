@@ -24,7 +24,7 @@ from typing import BinaryIO
 from directory_service.directory.store import UnitInfo, unit_from_entry
 from directory_service.entries.build import TreeIndex
 from directory_service.entries.records import PersonRecords
-from directory_service.importing.outcome import ImportOutcome, UnknownTargetError, collector_paused
+from directory_service.importing.outcome import ImportOutcome, collector_paused, resolve_target
 from directory_service.importing.plan import as_unit, clash_issues, new_uid, record_person
 from directory_service.importing.read import read_rows
 from directory_service.importing.records import valid_records
@@ -144,9 +144,10 @@ def run_offline_import(
             f"slapd (pid {pid}) is running: stop govdir up first, or import online"
         )
     stopped = directory_units(slapd, unit_code)
+    if (current := resolve_target(stopped.units, unit_code)) != unit_code:
+        unit_code = current  # a former code: count the people of its successor instead
+        stopped = directory_units(slapd, unit_code)
     units, people = stopped.units, stopped.people
-    if unit_code not in units:
-        raise UnknownTargetError(f"không có đơn vị mã {unit_code} / no unit with code {unit_code}")
     if people:
         raise OfflineImportError(
             f"đơn vị {unit_code} đã có {people:,} người: cách nạp ngoại tuyến chỉ dành cho lần "
@@ -157,7 +158,7 @@ def run_offline_import(
     matcher = UnitMatcher([as_unit(u) for u in ordered], unit_code, create=create_units)
     index = TreeIndex((as_unit(u) for u in ordered), slapd.layout.base_dn)
     with read_rows(source, encoding=encoding) as table:
-        outcome = ImportOutcome(table.kind, table.encoding)
+        outcome = ImportOutcome(table.kind, table.encoding, target=unit_code)
         records = valid_records(table, matcher, outcome)
         entries = person_entries(records, index, outcome, matcher, stopped.elsewhere, unit_code)
         copy = open(ldif_out, "wb") if ldif_out else None

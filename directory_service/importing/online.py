@@ -11,7 +11,7 @@ import ldap
 
 from directory_service.directory.store import Directory, generalized_time
 from directory_service.importing.apply import ApplyInterrupted, ApplyResult, apply_plan
-from directory_service.importing.outcome import ImportOutcome, UnknownTargetError, collector_paused
+from directory_service.importing.outcome import ImportOutcome, collector_paused, resolve_target
 from directory_service.importing.plan import (
     Plan,
     as_unit,
@@ -96,8 +96,7 @@ def run_import(
     order, so each new unit is made once, by the first row naming it.
     """
     units = directory.units()
-    if unit_code not in units:
-        raise UnknownTargetError(f"không có đơn vị mã {unit_code} / no unit with code {unit_code}")
+    unit_code = resolve_target(units, unit_code)
     matcher = UnitMatcher([as_unit(u) for u in units.values()], unit_code, create=create_units)
     index = tree_index(directory)
     workers = None if create_units else normalising_pool(source, matcher, index)
@@ -107,7 +106,7 @@ def run_import(
         with ThreadPoolExecutor(1) as fetcher:
             existing = fetcher.submit(_existing_people, directory, unit_code)
             with read_rows(source, encoding=encoding) as table:
-                outcome = ImportOutcome(table.kind, table.encoding)
+                outcome = ImportOutcome(table.kind, table.encoding, target=unit_code)
                 outcome.records = list(valid_records(table, matcher, outcome, workers))
             new_units = list(matcher.created.values())
             outcome.plan = make_plan(

@@ -16,6 +16,21 @@ class UnknownTargetError(LookupError):
     """The --unit code names no unit of the directory."""
 
 
+def resolve_target(units, unit_code: str) -> str:
+    """Return the code of the unit an import's --unit names: its own, or a former code's holder.
+
+    After the 2025 reorganisation a unit keeps the codes of the units merged into it
+    (govdirFormerCode), so a list prepared for the old province ``02`` goes into ``08``.
+    """
+    if unit_code in units:
+        return unit_code
+    wanted = unit_code.casefold()
+    for code, unit in units.items():
+        if any(old.casefold() == wanted for old in unit.former_codes):
+            return code
+    raise UnknownTargetError(f"không có đơn vị mã {unit_code} / no unit with code {unit_code}")
+
+
 @dataclass
 class ImportOutcome:
     """What an import read, rejected, planned and (unless a dry run) applied."""
@@ -32,6 +47,7 @@ class ImportOutcome:
     result: ApplyResult | None = None
     interrupted: str | None = None  # why the apply stopped part way (the server went away)
     verified: bool = False  # the unit was stamped as imported (govdirLastVerified)
+    target: str = ""  # the code of the unit imported into (a former code's successor)
 
     @property
     def rejected(self) -> int:

@@ -184,6 +184,59 @@ def _old_communes(subtree: set[str], by_code: dict[str, Unit]) -> Iterator[Alias
                 yield f"Văn phòng {COMMITTEE} {old.name}", code, OLD, others
 
 
+# Kind words in front of an administrative unit's name, longest first ("Thị xã" before "Xã").
+_KIND_WORDS = (
+    "Thành phố", "Thị trấn", "Thị xã", "Đặc khu", "Phường", "Huyện", "Quận", "Tỉnh", "Xã",
+)  # fmt: skip
+
+
+def _without_kind(name: str) -> str | None:
+    """Return an administrative unit's name without its kind word, or None if it has none."""
+    for kind in _KIND_WORDS:
+        if name.startswith(kind + " ") and len(name) > len(kind) + 1:
+            return name[len(kind) + 1 :]
+    return None
+
+
+def _with_short(names: Iterable[str]) -> list[str]:
+    """Return administrative units' names, each followed by its form without the kind word."""
+    out = []
+    for name in names:
+        out.append(name)
+        if (short := _without_kind(name)) is not None:
+            out.append(short)
+    return out
+
+
+def former_aliases(subtree: Iterable[Unit], by_code: dict[str, Unit]) -> Iterator[Alias]:
+    """Yield the names of the units merged into each unit, as its entry keeps them.
+
+    An office's own and former names also come with its province's former names ("Sở Nội
+    vụ tỉnh Hà Giang" is now Sở Nội vụ of Tuyên Quang), and its former names with the
+    province's current ones.
+    """
+    for unit in subtree:
+        if unit.type in model.ADMINISTRATIVE_TYPES:
+            for name in unit.former_names:
+                yield name, unit.code, OLD, ()
+                yield f"{COMMITTEE} {name}", unit.code, OLD, ()
+                if (short := _without_kind(name)) is not None:
+                    yield short, unit.code, OLD_SHORT, ()
+                    yield f"{COMMITTEE} {short}", unit.code, OLD_SHORT, ()
+            continue
+        parent = by_code.get(unit.parent) if unit.parent else None
+        for name in unit.former_names:
+            yield name, unit.code, OLD, ()
+        if parent is None or parent.type == model.BRANCH:
+            continue
+        for name in unit.former_names:
+            for place in _with_short([parent.name]):
+                yield f"{name} {place}", unit.code, OLD, ()
+        for name in (unit.name, *unit.former_names):
+            for place in _with_short(parent.former_names):
+                yield f"{name} {place}", unit.code, OLD, ()
+
+
 def old_aliases(subtree: set[str], by_code: dict[str, Unit]) -> Iterator[Alias]:
     """Yield every old name that maps to a unit in the subtree (none in the legacy tree)."""
     if is_legacy_tree(by_code):

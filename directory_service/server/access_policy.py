@@ -111,6 +111,8 @@ MATRIX: list[Cell] = [
     *_cells("add a unit with its own mail domain under it", {"unit": "N"}),
     *_cells("add a unit under it labelled with another unit's path", {"unit": "N"}),
     *_cells("add a unit under it with another unit's code", {"unit": "N"}),
+    # Former codes and names (the 2025 reorganisation) steer imports: reference data.
+    *_cells("give it a former code", {"unit": "N"}),
     *_cells("read the password hash", {"book": "N"}),
     *_cells("set its password", {"book": "N"}),
     *_cells("add a member", {"admins": "N"}),

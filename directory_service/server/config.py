@@ -396,13 +396,16 @@ def audit_acls(layout: SlapdLayout) -> list[str]:
     ]
 
 
+AUDIT_DATABASE = 2  # the audit log's database number (slapcat/slapadd -n)
+
+
 def _accesslog_database(layout: SlapdLayout) -> list[str]:
     # Its own database, so that the directory's searches never read through the log.
     return [
-        "dn: olcDatabase={2}mdb,cn=config",
+        f"dn: olcDatabase={{{AUDIT_DATABASE}}}mdb,cn=config",
         "objectClass: olcDatabaseConfig",
         "objectClass: olcMdbConfig",
-        "olcDatabase: {2}mdb",
+        f"olcDatabase: {{{AUDIT_DATABASE}}}mdb",
         f"olcDbDirectory: {layout.accesslog_dir}",
         f"olcSuffix: {AUDIT_SUFFIX}",
         f"olcRootDN: {layout.root_dn}",

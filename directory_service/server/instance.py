@@ -25,8 +25,8 @@ ACCESS_VERSION = 6
 # equality (govdirNamePrefix, govdirTitlePrefix) instead of substring indexes. 3: the
 # security model's overlays (ppolicy, unique, the guard plugin) and password policy entries.
 # 4: the web's proxied authorization (olcAuthzPolicy, cn=web's authzTo). 5: the audit log.
-# 6: govdirTotpSecret (two-step sign-in).
-DATA_VERSION = 6
+# 6: govdirTotpSecret (two-step sign-in). 7: units' former codes and names (reorganisation).
+DATA_VERSION = 7
 
 
 @dataclass

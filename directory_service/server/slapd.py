@@ -16,6 +16,7 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 import ldap
 import ldif
@@ -191,8 +192,10 @@ class Slapd:
         ldif = config_ldif(self.layout, root_pw_hash, decoy, require_tls)
         self._run([find_binary("slapadd"), "-n0", "-F", str(self.layout.config_dir)], ldif.encode())
 
-    def load(self, chunks: Iterable[bytes], quick: bool = True, queued: int = 8) -> None:
-        """Feed LDIF chunks to slapadd into the (stopped) main database.
+    def load(
+        self, chunks: Iterable[bytes], quick: bool = True, queued: int = 8, database: int = 1
+    ) -> None:
+        """Feed LDIF chunks to slapadd into the (stopped) main database (or another one).
 
         A thread writes to slapadd while the caller's generator makes the next chunks, so the
         two run side by side; up to queued chunks wait for slapadd (a generator that hands
@@ -201,7 +204,7 @@ class Slapd:
         slapadd is given what came before (it keeps those entries) and the error is raised.
         """
         self.build_guard()
-        cmd = [find_binary("slapadd"), "-n1", "-F", str(self.layout.config_dir)]
+        cmd = [find_binary("slapadd"), f"-n{database}", "-F", str(self.layout.config_dir)]
         if quick:
             cmd.append("-q")
         log = self.layout.data_dir / "slapadd.log"
@@ -235,6 +238,18 @@ class Slapd:
             finally:
                 proc.stdout.close()
                 rc = proc.wait()
+            if rc != 0:
+                err.seek(0)
+                tail = err.read().decode(errors="replace")[-2000:]
+                raise SlapdError(f"slapcat failed ({rc}): {tail}")
+
+    def dump_to(self, out: BinaryIO, database: int = 1) -> None:
+        """Write a whole database (the main one unless told) as unwrapped LDIF (slapcat)."""
+        self.build_guard()
+        cmd = [find_binary("slapcat"), f"-n{database}", "-F", str(self.layout.config_dir),
+               "-o", "ldif-wrap=no"]  # fmt: skip
+        with tempfile.TemporaryFile() as err:
+            rc = subprocess.run(cmd, stdout=out, stderr=err).returncode
             if rc != 0:
                 err.seek(0)
                 tail = err.read().decode(errors="replace")[-2000:]

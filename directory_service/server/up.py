@@ -23,7 +23,7 @@ from directory_service.server.instance import (
 from directory_service.server.loading import load_directory
 from directory_service.server.slapd import Slapd, SlapdError, free_port, hash_password, port_is_free
 from directory_service.server.tls import ensure_certificate
-from directory_service.server.upgrade import rebuild
+from directory_service.server.upgrade import rebuild, recover
 
 DEFAULT_LDAP_PORT = 3389
 DEFAULT_LDAPS_PORT = 6636
@@ -60,6 +60,8 @@ def prepare(
     state.ldap_port = ldap_port or _still_free(state.ldap_port, avoid=state.ldaps_port)
     state.ldaps_port = ldaps_port or _still_free(state.ldaps_port, avoid=state.ldap_port)
     slapd = Slapd(layout_for(data_dir, state), state.ldap_port, ldaps_port=state.ldaps_port)
+    if state.loaded:
+        recover(slapd.layout)  # a reload (upgrade, reorganisation) killed part way
     if not state.loaded:
         if slapd.is_initialised():
             # A load that did not finish: start again from nothing, never from half a database.

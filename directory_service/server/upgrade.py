@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from directory_service.entries.build import prefix_bytes, title_prefix_bytes
 from directory_service.entries.ldif_text import entry_ldif
-from directory_service.server.config import SlapdLayout
+from directory_service.server.config import AUDIT_DATABASE, SlapdLayout
 from directory_service.server.loading import base_entries
 from directory_service.server.slapd import Slapd, SlapdError
 
@@ -61,11 +61,53 @@ def _put_back(layout: SlapdLayout, previous: Path) -> None:
 
     The old directories are moved there one by one, so any not there yet is still in place.
     """
-    for d in (layout.config_dir, layout.db_dir):
+    for d in (layout.config_dir, layout.db_dir, layout.accesslog_dir):
         if (previous / d.name).exists():
             shutil.rmtree(d, ignore_errors=True)
             (previous / d.name).rename(d)
     previous.rmdir()
+
+
+def recover(layout: SlapdLayout, say: Callable[[str], None] = print) -> None:
+    """Put back the database a reload killed part way kept aside, or finish removing it."""
+    previous, finished = layout.data_dir / "previous", layout.data_dir / "previous.done"
+    shutil.rmtree(finished, ignore_errors=True)  # a reload that was removing its old copy
+    if previous.exists():
+        say(f"An earlier reload stopped part way: putting the database in {previous} back")
+        _put_back(layout, previous)
+
+
+def reload_database(
+    slapd: Slapd,
+    root_pw_hash: str,
+    require_tls: bool,
+    chunks: Iterable[bytes],
+    log_chunks: Iterable[bytes] | None = None,
+) -> None:
+    """Replace the stopped database by the LDIF chunks, under a fresh cn=config.
+
+    With log_chunks, the audit log's database is replaced by them too (else it stays as it
+    is). The old configuration and databases wait in previous/ and are put back if a load
+    fails.
+    """
+    layout = slapd.layout
+    previous, finished = layout.data_dir / "previous", layout.data_dir / "previous.done"
+    previous.mkdir(mode=0o700)
+    moved = [layout.config_dir, layout.db_dir]
+    if log_chunks is not None:
+        moved.append(layout.accesslog_dir)
+    try:
+        for d in moved:
+            d.rename(previous / d.name)
+        slapd.initialise(root_pw_hash, require_tls)
+        slapd.load(chunks)
+        if log_chunks is not None:
+            slapd.load(log_chunks, database=AUDIT_DATABASE)
+    except BaseException:
+        _put_back(layout, previous)
+        raise
+    previous.rename(finished)  # from here a restart keeps the new database
+    shutil.rmtree(finished)
 
 
 def rebuild(
@@ -75,11 +117,7 @@ def rebuild(
     if pid := slapd.running_pid():
         raise SlapdError(f"slapd (pid {pid}) is running: stop it before the upgrade")
     layout = slapd.layout
-    previous, finished = layout.data_dir / "previous", layout.data_dir / "previous.done"
-    shutil.rmtree(finished, ignore_errors=True)  # an upgrade that was removing its old copy
-    if previous.exists():
-        say(f"An earlier upgrade stopped part way: putting the database in {previous} back")
-        _put_back(layout, previous)
+    recover(layout, say)
     dump = layout.data_dir / "upgrade.ldif"
     count = 0
     say("Upgrading the directory to this version's schema and indexes: reading it ...")
@@ -102,19 +140,10 @@ def rebuild(
     except BaseException:
         dump.unlink(missing_ok=True)
         raise
-    previous.mkdir(mode=0o700)
+    say(f"... loading {count:,} entries ...")
     try:
-        for d in (layout.config_dir, layout.db_dir):
-            d.rename(previous / d.name)
-        slapd.initialise(root_pw_hash, require_tls)
-        say(f"... loading {count:,} entries ...")
-        slapd.load(_file_chunks(dump))
-    except BaseException:
-        _put_back(layout, previous)
+        reload_database(slapd, root_pw_hash, require_tls, _file_chunks(dump))
+    finally:
         dump.unlink()
-        raise
-    previous.rename(finished)  # from here a restart keeps the new database
-    shutil.rmtree(finished)
-    dump.unlink()
     say("... done.")
     return count

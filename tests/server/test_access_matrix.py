@@ -466,6 +466,7 @@ OPERATIONS = {
         path=["DP", "79", "01-SNV-ELSEWHERE"], code="01-SNV-ELSEWHERE"
     ),
     "add a unit under it with another unit's code": op_add_unit(code="01-STP"),
+    "give it a former code": op_unit_attr("govdirFormerCode", "02-SNV"),
     "add a member": op_add_member,
     "read past the size cap with a virtual list view": op_vlv,
     "read past the size cap with paged results": op_paged,

@@ -3,7 +3,8 @@
 Rules, in order:
 
 1. a unit code, compared case-insensitively ("01-snv"); a code outside the import's target is
-   refused; an old department code ("01-STTTT") maps to its successor as an old name;
+   refused; an old department code ("01-STTTT"), or a code a unit keeps from the units merged
+   into it (``govdirFormerCode``), maps to its successor as an old name;
 2. a name among the target's subtree (the target included), compared after expanding the usual
    abbreviations (see :mod:`.unit_keys`): first with accents ("Văn Lăng" is not "Văn Lang"), then
    folded to ASCII. When one text names several units the lowest-ranked alias wins (see
@@ -112,6 +113,14 @@ class UnitMatcher:
         for alias in unit_aliases.current_aliases(subtree, self._by_code):
             self._add(*alias)
         for alias in unit_aliases.old_aliases(self._subtree, self._by_code):
+            self._add(*alias)
+        # Codes and names kept on a unit by the 2025 reorganisation; a code some unit holds
+        # today stays that unit's.
+        for unit in subtree:
+            for old in unit.former_codes:
+                if old.casefold() not in self._codes:
+                    self._old_codes.setdefault(old.casefold(), unit.code)
+        for alias in unit_aliases.former_aliases(subtree, self._by_code):
             self._add(*alias)
         self._keys = list(self._folded)
         self._words: dict[str, list[int]] = {}
