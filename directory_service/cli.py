@@ -16,9 +16,13 @@ from directory_service.server.slapd import SlapdError
 
 def cmd_up(args: argparse.Namespace) -> int:
     """Start (creating on first run) the directory and the web UI in the foreground."""
+    from directory_service.server.replication import Role
     from directory_service.server.up import prepare, serve
 
     data_dir = data_dir_from_env(args.data_dir)
+    role = None
+    if args.replica_of or args.peer or args.server_id:
+        role = Role(args.replica_of or "", tuple(args.peer or ()), args.server_id or 0)
     state, slapd = prepare(
         data_dir,
         ldap_port=args.ldap_port,
@@ -27,6 +31,8 @@ def cmd_up(args: argparse.Namespace) -> int:
         structure=args.tree,
         seed=args.seed,
         require_tls=args.require_tls,
+        role=role,
+        password_file=args.replication_password_file,
     )
     if args.demo_people is not None and args.demo_people != state.demo_people:
         print(
@@ -34,7 +40,7 @@ def cmd_up(args: argparse.Namespace) -> int:
             "use a new --data-dir for a different size.",
             file=sys.stderr,
         )
-    return serve(data_dir, state, slapd, args.http_port, args.host)
+    return serve(data_dir, state, slapd, args.http_port, args.host, args.replication_password_file)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -134,7 +140,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     from directory_service.importing import ImportFormatError, UnknownTargetError, run_import
 
-    directory = Directory(connection_settings(args.data_dir))
+    # On a consumer the plan is made from, and applied to, the provider.
+    directory = Directory(connection_settings(args.data_dir)).for_writes()
     bar = None
     if not args.dry_run and sys.stderr.isatty():
         from tqdm import tqdm
@@ -224,7 +231,7 @@ def cmd_admins(args: argparse.Namespace) -> int:
     from directory_service.directory import admins
     from directory_service.directory.tokens import ACTIVATE, RESET
 
-    directory = Directory(connection_settings(args.data_dir))
+    directory = Directory(connection_settings(args.data_dir)).for_writes()
     if args.action == "list":
         for admin in admins.admins(directory, args.unit):
             print(f"{admin.mail}\t{admin.name}\t{' '.join(admin.units)}")
@@ -297,6 +304,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="refuse simple binds except over LDAPS, StartTLS or the local socket (kept)",
     )
+    up.add_argument(
+        "--replica-of",
+        metavar="URI",
+        help="run a read-only consumer of the provider at URI (writes go there)",
+    )
+    up.add_argument(
+        "--replication-password-file",
+        metavar="FILE",
+        help="the set's credentials, written by the first provider (see status)",
+    )
+    up.add_argument(
+        "--peer",
+        action="append",
+        metavar="URI",
+        help="another provider of a multi-provider set (repeatable)",
+    )
+    up.add_argument("--server-id", type=int, help="this provider's id in the set (1-4095)")
     up.set_defaults(func=cmd_up)
 
     adm = sub.add_parser("admins", help="grant, revoke or list agency admins")

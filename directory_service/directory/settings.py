@@ -33,6 +33,7 @@ class ConnectionSettings:
     bind_dn: str | None
     password: str | None
     base_dn: str
+    provider: str | None = None  # on a consumer: where writes and signed-in reads go
 
 
 def data_dir_from_env(explicit: str | os.PathLike | None = None) -> Path:
@@ -40,8 +41,8 @@ def data_dir_from_env(explicit: str | os.PathLike | None = None) -> Path:
     return Path(explicit or os.environ.get("GOVDIR_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
 
 
-def _from_state(root: Path, account: str) -> tuple[str, str, str, str] | None:
-    """Return (uri, bind DN, password, base DN) from an instance's state file, if it has one."""
+def _from_state(root: Path, account: str) -> tuple[str, str, str, str, str | None] | None:
+    """Return (uri, bind DN, password, base DN, provider) from an instance's state file."""
     path = root / STATE_FILE
     if not path.exists():
         return None
@@ -51,7 +52,8 @@ def _from_state(root: Path, account: str) -> tuple[str, str, str, str] | None:
     if state.get("require_tls"):
         # Plain LDAP cannot carry a simple bind then; the local socket can.
         uri = "ldapi://" + urllib.parse.quote(str(root / "run" / "ldapi"), safe="")
-    return uri, f"cn={account},{base}", state[f"{account}_password"], base
+    provider = state.get("replica_of") or None
+    return uri, f"cn={account},{base}", state[f"{account}_password"], base, provider
 
 
 def web_secret(data_dir: str | os.PathLike | None = None) -> str:
@@ -74,15 +76,16 @@ def connection_settings(
     if account not in ("admin", "web", "addressbook"):
         raise ValueError(f"no such account: {account}")
     env = os.environ
-    uri, dn, pw, base = _from_state(data_dir_from_env(data_dir), account) or (
-        None, None, None, DEFAULT_BASE_DN,
+    uri, dn, pw, base, provider = _from_state(data_dir_from_env(data_dir), account) or (
+        None, None, None, DEFAULT_BASE_DN, None,
     )  # fmt: skip
     base = env.get("GOVDIR_BASE_DN", base)
     uri = env.get("GOVDIR_LDAP_URI", uri)
     dn = env.get("GOVDIR_BIND_DN", dn)
     pw = env.get("GOVDIR_BIND_PASSWORD", pw)
+    provider = env.get("GOVDIR_PROVIDER_URI", provider)
     if not uri:
         raise LookupError(
             "no directory configured: run `govdir up` or set GOVDIR_DATA_DIR or GOVDIR_LDAP_URI"
         )
-    return ConnectionSettings(uri=uri, bind_dn=dn, password=pw, base_dn=base)
+    return ConnectionSettings(uri=uri, bind_dn=dn, password=pw, base_dn=base, provider=provider)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass, field
@@ -147,6 +148,7 @@ class Directory:
         self._units_at = 0.0
         self._unit_ttl = unit_ttl
         self._lock = threading.Lock()
+        self._provider: Directory | None = None
 
     @property
     def base_dn(self) -> str:
@@ -189,8 +191,23 @@ class Directory:
                 pass
 
     def connection(self) -> ldap.ldapobject.LDAPObject:
-        """Return this thread's bound connection (for writers such as the importer)."""
-        return self._conn()
+        """Return this thread's bound connection to where writes go (for the importer)."""
+        return self.for_writes()._conn()
+
+    def for_writes(self) -> Directory:
+        """Return the directory that takes writes: the provider's, when this is a consumer.
+
+        A consumer only refers writes; what is done as a signed-in person (writes, and reads
+        of the audit log, which the provider keeps) goes to its provider.
+        """
+        if not self.settings.provider:
+            return self
+        with self._lock:
+            if self._provider is None:
+                settings = dataclasses.replace(self.settings, uri=self.settings.provider,
+                                               provider=None)  # fmt: skip
+                self._provider = Directory(settings, self.timeout, self._unit_ttl)
+        return self._provider
 
     def search(
         self, filterstr: str, attrs: list[str], base: str | None = None,

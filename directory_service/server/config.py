@@ -10,6 +10,7 @@ from directory_service import SCHEMA_DIR
 from directory_service.directory.settings import LONG_SEARCH_SECONDS, PAGE_SIZE
 from directory_service.entries.attributes import index_lines
 from directory_service.reference.mail_providers import PERSONAL_DOMAINS, PERSONAL_PARENTS
+from directory_service.server.replication import replicator_dn, syncprov_entries
 
 SYSTEM_SCHEMA_DIR = Path("/etc/ldap/schema")
 MODULE_DIR = Path("/usr/lib/ldap")
@@ -188,6 +189,9 @@ def acls(layout: SlapdLayout) -> list[str]:
     mail_ok = "[${v1}]"
     value_unit_path = _unit_path_of_value(base)
     return [
+        # Consumers and peers copy every entry and attribute, password hashes included; the
+        # account writes nothing and binds from nowhere but syncrepl.
+        f'to * by dn.exact="{replicator_dn(base)}" read by * break',
         f'to dn.base="{base}" by {admins} write by users read by * none',
         # Shared service accounts: their passwords are set by national admins only.
         f"to {sub} filter=(objectClass=simpleSecurityObject) attrs=userPassword "
@@ -257,6 +261,7 @@ def limits(layout: SlapdLayout) -> list[str]:
     """Return the size and time limits of each identity."""
     admins = f'group/groupOfNames/member="{layout.admins_group_dn}"'
     return [
+        f'dn.exact="{replicator_dn(layout.base_dn)}" size=unlimited time=unlimited',
         f'dn.exact="{layout.addressbook_dn}" size={ADDRESSBOOK_SIZE_LIMIT} '
         f"time={CLIENT_TIME_LIMIT}",
         # The web tier pages through what is larger than a page (the unit list, big units).
@@ -289,8 +294,11 @@ def _tls(layout: SlapdLayout) -> list[str]:
     return lines
 
 
+DB = "olcDatabase={1}mdb,cn=config"
+
+
 def _overlays(layout: SlapdLayout) -> list[str]:
-    db = "olcDatabase={1}mdb,cn=config"
+    db = DB
     return [
         # Server-side sorting (RFC 2891): SOGo sends a critical sort control and fails
         # without it. The guard plugin refuses the virtual list view the overlay also offers.
@@ -384,9 +392,16 @@ def plugin_value(layout: SlapdLayout, decoy_hash: str) -> str:
 
 
 def config_ldif(
-    layout: SlapdLayout, root_pw_hash: str, decoy_hash: str, require_tls: bool = False
+    layout: SlapdLayout,
+    root_pw_hash: str,
+    decoy_hash: str,
+    require_tls: bool = False,
 ) -> str:
-    """Return the cn=config LDIF that slapadd -n0 loads for this instance."""
+    """Return the cn=config LDIF that slapadd -n0 loads for this instance.
+
+    It is a standalone provider's; `replication.apply_role` makes it a consumer or a peer
+    once slapd runs.
+    """
     uid, gid = os.getuid(), os.getgid()
     lines = [
         "dn: cn=config",
@@ -418,6 +433,7 @@ def config_ldif(
         "olcModuleLoad: ppolicy",
         "olcModuleLoad: unique",
         "olcModuleLoad: accesslog",
+        "olcModuleLoad: syncprov",
         "",
         # Index slots of 2^18 ids instead of 2^16, so a word shared by tens of thousands of
         # people keeps an exact id list (a search on several such words stays an intersection).
@@ -470,5 +486,6 @@ def config_ldif(
         "",
         *_accesslog_database(layout),
         *_overlays(layout),
+        *syncprov_entries(),
     ]
     return "\n".join(lines)

@@ -21,6 +21,13 @@ from directory_service.server.instance import (
     save_state,
 )
 from directory_service.server.loading import load_directory
+from directory_service.server.replica_set import joins, take_credentials, take_role
+from directory_service.server.replication import (
+    PASSWORD_FILE,
+    Role,
+    check_role,
+    read_credentials,
+)
 from directory_service.server.slapd import Slapd, SlapdError, free_port, hash_password, port_is_free
 from directory_service.server.tls import ensure_certificate
 from directory_service.server.upgrade import rebuild
@@ -41,9 +48,18 @@ def prepare(
     base_dn: str = DEFAULT_BASE_DN,
     quiet: bool | None = None,
     require_tls: bool | None = None,
+    role: Role | None = None,
+    password_file: str | None = None,
 ) -> tuple[InstanceState, Slapd]:
-    """Return the instance's state and its (stopped) slapd, creating and loading it if new."""
+    """Return the instance's state and its (stopped) slapd, creating and loading it if new.
+
+    A new consumer, or a new peer given the set's password file, starts with an empty
+    database and copies the directory from its provider once slapd runs (take_role).
+    """
+    if role is not None:
+        check_role(role)
     state = load_state(data_dir)
+    joining = state is None and role is not None and joins(role, password_file)
     if state is None:
         port = ldap_port or free_port(DEFAULT_LDAP_PORT)
         tls_port = ldaps_port or free_port(
@@ -51,7 +67,15 @@ def prepare(
         )
         people = DEFAULT_DEMO_PEOPLE if demo_people is None else demo_people
         state = InstanceState.new(base_dn, port, tls_port, structure, people, seed)
+        if joining:
+            take_credentials(state, read_credentials(password_file))
+            state.joined, state.demo_people = True, 0
         save_state(data_dir, state)
+    elif password_file and (role or state.role).kind == "consumer":
+        take_credentials(state, read_credentials(password_file))  # a changed password
+    if role is not None:
+        state.replica_of, state.server_id = role.replica_of, role.server_id
+        state.peers = list(role.peers)
     if not state.web_secret:  # an instance made before sign-in existed
         state.web_secret = secrets.token_urlsafe(32)
     rebuild_config = require_tls is not None and require_tls != state.require_tls
@@ -67,13 +91,10 @@ def prepare(
                 subprocess.run(["rm", "-rf", str(d)], check=True)
         ensure_certificate(slapd.layout.tls_dir)
         slapd.initialise(hash_password(state.admin_password), state.require_tls)
-        passwords = {"addressbook": state.addressbook_password, "web": state.web_password}
-        started = time.monotonic()
-        total = load_directory(
-            slapd, passwords, state.structure, state.demo_people, state.seed, quiet=quiet
-        )
-        elapsed = time.monotonic() - started
-        print(f"Loaded {total:,} entries in {elapsed:.1f} s ({total / elapsed:,.0f}/s)", flush=True)
+        if state.joined:
+            print(f"Copying the directory from {', '.join(state.role.providers)}", flush=True)
+        else:
+            _load(slapd, state, quiet)
         state.loaded = True
         state.data_version = DATA_VERSION
     elif state.data_version < DATA_VERSION or rebuild_config:
@@ -82,6 +103,21 @@ def prepare(
         state.access_version = ACCESS_VERSION  # the rebuilt cn=config has today's rules
     save_state(data_dir, state)
     return state, slapd
+
+
+def _load(slapd: Slapd, state: InstanceState, quiet: bool | None) -> None:
+    """Load a new directory: base entries, the national tree and the demo staff."""
+    passwords = {
+        "addressbook": state.addressbook_password,
+        "web": state.web_password,
+        "replicator": state.replication_password,
+    }
+    started = time.monotonic()
+    total = load_directory(
+        slapd, passwords, state.structure, state.demo_people, state.seed, quiet=quiet
+    )
+    elapsed = time.monotonic() - started
+    print(f"Loaded {total:,} entries in {elapsed:.1f} s ({total / elapsed:,.0f}/s)", flush=True)
 
 
 def _still_free(port: int, avoid: int) -> int:
@@ -106,6 +142,12 @@ def banner(state: InstanceState, web_url: str | None, data_dir: Path) -> str:
         f"Address book password: {state.addressbook_password}",
         f"CA certificate:        {data_dir / 'tls' / 'cert.pem'}",
     ]
+    if state.replica_of:
+        lines.append(f"Replica of:            {state.replica_of} (writes go there)")
+    else:
+        lines.append(f"Replication password:  {data_dir / PASSWORD_FILE}")
+    if state.peers:
+        lines.append(f"Peers (server {state.server_id}):     {' '.join(state.peers)}")
     return "\n".join(lines)
 
 
@@ -158,6 +200,7 @@ def serve(
     slapd: Slapd,
     http_port: int | None,
     host: str = "127.0.0.1",
+    share_to: str | None = None,
 ) -> int:
     """Run slapd and the web UI in the foreground until Ctrl-C or SIGTERM, then stop both."""
     port = http_port or free_port(DEFAULT_HTTP_PORT, host)
@@ -166,6 +209,7 @@ def serve(
     slapd.host = host
     slapd.start()
     update_access(data_dir, state, slapd)
+    take_role(data_dir, state, slapd, share_to)
     env = dict(os.environ, GOVDIR_DATA_DIR=str(data_dir))
     cmd = [sys.executable, "-m", "web", "--host", host, "--port", str(port)]
     web = subprocess.Popen(cmd, env=env)
