@@ -34,6 +34,9 @@ class ConnectionSettings:
     password: str | None
     base_dn: str
     provider: str | None = None  # on a consumer: where writes and signed-in reads go
+    # LDAP transactions for imports: not on multi-provider peers, where slapd 2.5.13 can send
+    # a peer part of a transaction that a crash interrupts, and never the rest.
+    transactions: bool = True
 
 
 def data_dir_from_env(explicit: str | os.PathLike | None = None) -> Path:
@@ -84,8 +87,16 @@ def connection_settings(
     dn = env.get("GOVDIR_BIND_DN", dn)
     pw = env.get("GOVDIR_BIND_PASSWORD", pw)
     provider = env.get("GOVDIR_PROVIDER_URI", provider)
+    transactions = env.get("GOVDIR_TRANSACTIONS", "1" if _single(data_dir) else "0") != "0"
     if not uri:
         raise LookupError(
             "no directory configured: run `govdir up` or set GOVDIR_DATA_DIR or GOVDIR_LDAP_URI"
         )
-    return ConnectionSettings(uri=uri, bind_dn=dn, password=pw, base_dn=base, provider=provider)
+    return ConnectionSettings(uri=uri, bind_dn=dn, password=pw, base_dn=base, provider=provider,
+                              transactions=transactions)  # fmt: skip
+
+
+def _single(data_dir: str | os.PathLike | None) -> bool:
+    """Return whether the instance in data_dir is not a peer of a multi-provider set."""
+    path = data_dir_from_env(data_dir) / STATE_FILE
+    return not (path.exists() and json.loads(path.read_text()).get("peers"))

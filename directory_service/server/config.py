@@ -297,48 +297,58 @@ def _tls(layout: SlapdLayout) -> list[str]:
 DB = "olcDatabase={1}mdb,cn=config"
 
 
-def _overlays(layout: SlapdLayout) -> list[str]:
+def _overlays(layout: SlapdLayout, multi_provider: bool = False) -> list[str]:
     db = DB
-    return [
+    overlays = [
         # Server-side sorting (RFC 2891): SOGo sends a critical sort control and fails
         # without it. The guard plugin refuses the virtual list view the overlay also offers.
-        f"dn: olcOverlay={{0}}sssvlv,{db}",
-        "objectClass: olcOverlayConfig",
-        "objectClass: olcSssVlvConfig",
-        "olcOverlay: {0}sssvlv",
-        "olcSssVlvMax: 64",
-        "olcSssVlvMaxKeys: 3",
-        "olcSssVlvMaxPerConn: 16",
-        "",
-        f"dn: olcOverlay={{1}}ppolicy,{db}",
-        "objectClass: olcOverlayConfig",
-        "objectClass: olcPPolicyConfig",
-        "olcOverlay: {1}ppolicy",
-        f"olcPPolicyDefault: {layout.password_policy_dn}",
-        "olcPPolicyHashCleartext: TRUE",
-        # Tells a client binding to a locked account that it is locked (the web says so), at
-        # the cost of telling an attacker which accounts their guesses locked.
-        "olcPPolicyUseLockout: TRUE",
-        "",
-        f"dn: olcOverlay={{2}}unique,{db}",
-        "objectClass: olcOverlayConfig",
-        "objectClass: olcUniqueConfig",
-        "olcOverlay: {2}unique",
-        f"olcUniqueURI: ldap:///{layout.base_dn}?mail?sub",
-        "",
+        # Peers of a multi-provider set run without the plugin (see config_ldif), so they
+        # offer neither: mail clients read from consumers.
+        *(
+            []
+            if multi_provider
+            else [
+                [
+                    "olcOverlay: sssvlv",
+                    "objectClass: olcSssVlvConfig",
+                    "olcSssVlvMax: 64",
+                    "olcSssVlvMaxKeys: 3",
+                    "olcSssVlvMaxPerConn: 16",
+                ]
+            ]
+        ),
+        [
+            "olcOverlay: ppolicy",
+            "objectClass: olcPPolicyConfig",
+            f"olcPPolicyDefault: {layout.password_policy_dn}",
+            "olcPPolicyHashCleartext: TRUE",
+            # Tells a client binding to a locked account that it is locked (the web says so),
+            # at the cost of telling an attacker which accounts their guesses locked.
+            "olcPPolicyUseLockout: TRUE",
+        ],
+        [
+            "olcOverlay: unique",
+            "objectClass: olcUniqueConfig",
+            f"olcUniqueURI: ldap:///{layout.base_dn}?mail?sub",
+        ],
         # Every successful write, who made it (with proxied authorization: the person the web
-        # acted for) and what it changed, kept AUDIT_RETENTION. slapadd runs no overlay: offline
-        # loads are not in it.
-        f"dn: olcOverlay={{3}}accesslog,{db}",
-        "objectClass: olcOverlayConfig",
-        "objectClass: olcAccessLogConfig",
-        "olcOverlay: {3}accesslog",
-        f"olcAccessLogDB: {AUDIT_SUFFIX}",
-        "olcAccessLogOps: writes",
-        "olcAccessLogSuccess: TRUE",
-        f"olcAccessLogPurge: {AUDIT_RETENTION}",
-        "",
+        # acted for) and what it changed, kept AUDIT_RETENTION. slapadd runs no overlay:
+        # offline loads are not in it.
+        [
+            "olcOverlay: accesslog",
+            "objectClass: olcAccessLogConfig",
+            f"olcAccessLogDB: {AUDIT_SUFFIX}",
+            "olcAccessLogOps: writes",
+            "olcAccessLogSuccess: TRUE",
+            f"olcAccessLogPurge: {AUDIT_RETENTION}",
+        ],
     ]
+    lines = []
+    for n, (first, kind, *rest) in enumerate(overlays):
+        name = first.split(": ", 1)[1]
+        lines += [f"dn: olcOverlay={{{n}}}{name},{db}", "objectClass: olcOverlayConfig", kind,
+                  f"olcOverlay: {{{n}}}{name}", *rest, ""]  # fmt: skip
+    return lines
 
 
 AUDIT_SUFFIX = "cn=accesslog"
@@ -396,11 +406,13 @@ def config_ldif(
     root_pw_hash: str,
     decoy_hash: str,
     require_tls: bool = False,
+    multi_provider: bool = False,
 ) -> str:
     """Return the cn=config LDIF that slapadd -n0 loads for this instance.
 
     It is a standalone provider's; `replication.apply_role` makes it a consumer or a peer
-    once slapd runs.
+    once slapd runs. A peer of a multi-provider set gets no guard plugin: Debian 12's slapd
+    2.5.13 crashes in its SLAPI layer as soon as peers replicate to each other.
     """
     uid, gid = os.getuid(), os.getgid()
     lines = [
@@ -482,10 +494,10 @@ def config_ldif(
         *(f"olcDbIndex: {i}" for i in INDEXES),
         *(f"olcLimits: {{{n}}}{lim}" for n, lim in enumerate(limits(layout))),
         *(f"olcAccess: {{{n}}}{acl}" for n, acl in enumerate(acls(layout))),
-        f"olcPlugin: {plugin_value(layout, decoy_hash)}",
+        *([] if multi_provider else [f"olcPlugin: {plugin_value(layout, decoy_hash)}"]),
         "",
         *_accesslog_database(layout),
-        *_overlays(layout),
+        *_overlays(layout, multi_provider),
         *syncprov_entries(),
     ]
     return "\n".join(lines)

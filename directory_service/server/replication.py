@@ -16,6 +16,8 @@ from pathlib import Path
 import ldap
 
 REPLICATOR_CN = "replicator"
+# How a consumer records itself in the description of its provider's replication account.
+CONSUMER_MARK = "consumer "
 # Where a provider writes the replica set's credentials, and the name consumers look for.
 PASSWORD_FILE = "replication-password"
 # The credentials a server joining a replica set takes from the file: the service accounts are

@@ -21,7 +21,13 @@ from directory_service.server.instance import (
     save_state,
 )
 from directory_service.server.loading import load_directory
-from directory_service.server.replica_set import joins, take_credentials, take_role
+from directory_service.server.replica_set import (
+    copy_directory,
+    joins,
+    recover_after_crash,
+    take_credentials,
+    take_role,
+)
 from directory_service.server.replication import (
     PASSWORD_FILE,
     Role,
@@ -90,17 +96,27 @@ def prepare(
             for d in (slapd.layout.config_dir, slapd.layout.db_dir):
                 subprocess.run(["rm", "-rf", str(d)], check=True)
         ensure_certificate(slapd.layout.tls_dir)
-        slapd.initialise(hash_password(state.admin_password), state.require_tls)
+        slapd.initialise(hash_password(state.admin_password), state.require_tls, bool(state.peers))
         if state.joined:
-            print(f"Copying the directory from {', '.join(state.role.providers)}", flush=True)
+            started = time.monotonic()
+            total = copy_directory(slapd, state)
+            elapsed = time.monotonic() - started
+            print(f"Copied {total:,} entries from {state.role.providers[0]} in {elapsed:.1f} s",
+                  flush=True)  # fmt: skip
         else:
             _load(slapd, state, quiet)
         state.loaded = True
         state.data_version = DATA_VERSION
     elif state.data_version < DATA_VERSION or rebuild_config:
-        rebuild(slapd, hash_password(state.admin_password), state.require_tls)
+        rebuild(slapd, hash_password(state.admin_password), state.require_tls,
+                multi_provider=bool(state.peers))  # fmt: skip
         state.data_version = DATA_VERSION
         state.access_version = ACCESS_VERSION  # the rebuilt cn=config has today's rules
+    if state.peers and slapd.has_guard():
+        raise SlapdError(
+            f"{data_dir} was made as a single server: a multi-provider peer starts from a new "
+            "data directory (given the set's --replication-password-file, it copies its peer)"
+        )
     save_state(data_dir, state)
     return state, slapd
 
@@ -169,7 +185,7 @@ MAX_RESTARTS = 5  # within RESTART_WINDOW seconds, then give up
 RESTART_WINDOW = 60.0
 
 
-def restart_slapd(slapd: Slapd, restarts: list[float]) -> bool:
+def restart_slapd(slapd: Slapd, restarts: list[float], state: InstanceState | None = None) -> bool:
     """Start slapd again after it died (its database survives a crash); False if it keeps dying.
 
     slapd 2.5.13 can crash in back-mdb when a client dies with an LDAP transaction open.
@@ -182,7 +198,10 @@ def restart_slapd(slapd: Slapd, restarts: list[float]) -> bool:
         return False
     print(f"slapd exited ({code}); starting it again", file=sys.stderr, flush=True)
     slapd.process = None
-    slapd.start()
+    if state is not None:
+        recover_after_crash(slapd, state)
+    else:
+        slapd.start()
     return True
 
 
@@ -207,7 +226,10 @@ def serve(
     if http_port and not port_is_free(port, host):
         raise SlapdError(f"HTTP port {port} is in use")
     slapd.host = host
-    slapd.start()
+    if (slapd.layout.run_dir / "slapd.pid").exists():  # slapd did not stop cleanly last time
+        recover_after_crash(slapd, state)
+    else:
+        slapd.start()
     update_access(data_dir, state, slapd)
     take_role(data_dir, state, slapd, share_to)
     env = dict(os.environ, GOVDIR_DATA_DIR=str(data_dir))
@@ -233,7 +255,7 @@ def serve(
                 print(f"web UI exited with {web.returncode}", file=sys.stderr)
                 return 1
             if slapd.process is None or slapd.process.poll() is not None:
-                if not restart_slapd(slapd, restarts):
+                if not restart_slapd(slapd, restarts, state):
                     return 1
             time.sleep(0.2)
     except KeyboardInterrupt:

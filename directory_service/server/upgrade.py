@@ -69,7 +69,11 @@ def _put_back(layout: SlapdLayout, previous: Path) -> None:
 
 
 def rebuild(
-    slapd: Slapd, root_pw_hash: str, require_tls: bool = False, say: Callable[[str], None] = print
+    slapd: Slapd,
+    root_pw_hash: str,
+    require_tls: bool = False,
+    say: Callable[[str], None] = print,
+    multi_provider: bool = False,
 ) -> int:
     """Reload the stopped database under a fresh cn=config; return how many entries it holds."""
     if pid := slapd.running_pid():
@@ -106,7 +110,7 @@ def rebuild(
     try:
         for d in (layout.config_dir, layout.db_dir):
             d.rename(previous / d.name)
-        slapd.initialise(root_pw_hash, require_tls)
+        slapd.initialise(root_pw_hash, require_tls, multi_provider)
         say(f"... loading {count:,} entries ...")
         slapd.load(_file_chunks(dump))
     except BaseException:
