@@ -223,7 +223,40 @@ def cmd_status(args: argparse.Namespace) -> int:
     units = directory.units()
     print(f"Units:          {len(units):,}")
     print(f"People:         {'more than ' if truncated else ''}{len(people):,}")
+    if state is not None:
+        _print_replication(data_dir, state, directory)
     return 0
+
+
+def _print_replication(data_dir, state, directory: Directory) -> None:
+    """Print the server's role and, per server id, how far it is behind whom it copies."""
+    import dataclasses
+
+    from directory_service.directory.lag import context_csns, idle_since, lags
+    from directory_service.server.replication import PASSWORD_FILE
+
+    role = state.role
+    if role.kind != "consumer":
+        print(f"Replication password file: {data_dir / PASSWORD_FILE} (for consumers and peers)")
+    if role.kind == "provider":
+        return
+    label = "consumer of" if role.replica_of else f"server {state.server_id}, peer of"
+    print(f"Role:           {label} {' '.join(role.providers)}")
+    here = context_csns(directory)
+    for uri in role.providers:
+        other = Directory(dataclasses.replace(directory.settings, uri=uri, provider=None))
+        try:
+            there = context_csns(other)
+        except DirectoryUnavailable as e:
+            print(f"  {uri}: unreachable ({e})")
+            continue
+        for lag in lags(here, there):
+            seconds = lag.seconds
+            shown = "in step" if seconds == 0 else f"{seconds:.1f} s behind"
+            print(f"  {uri}: server id {lag.server_id}: {shown}")
+        newest = idle_since(there)
+        if newest and all(x.seconds == 0 for x in lags(here, there)):
+            print(f"  {uri}: no write since {newest:%Y-%m-%d %H:%M:%S} UTC")
 
 
 def cmd_admins(args: argparse.Namespace) -> int:
@@ -274,6 +307,30 @@ def _link(args: argparse.Namespace, purpose: str, directory: Directory, dn: str)
     token = make_token(web_secret(args.data_dir), purpose, dn, acct.version if acct else "")
     base = os.environ.get("GOVDIR_WEB_URL", "http://127.0.0.1:5000").rstrip("/")
     return f"{base}/{purpose}/{token}"
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write the running (or stopped) instance to one archive."""
+    from pathlib import Path
+
+    from directory_service.server.backup import backup
+
+    names = backup(data_dir_from_env(args.data_dir), Path(args.output))
+    print(f"Wrote {args.output}: {', '.join(names)}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Make an instance in an empty data directory from a backup archive."""
+    from pathlib import Path
+
+    from directory_service.server.backup import restore
+
+    data_dir = data_dir_from_env(args.data_dir)
+    entries = restore(Path(args.archive), data_dir)
+    print(f"Restored {entries:,} entries and the audit log into {data_dir}; "
+          f"start it with: govdir up --data-dir {data_dir}")  # fmt: skip
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -376,7 +433,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", help="show where the directory is and what it holds")
     status.set_defaults(func=cmd_status)
-    for p in (search, imp, exp, status):
+    bak = sub.add_parser("backup", help="write config, directory, audit log and state to FILE")
+    bak.add_argument("--output", required=True, help="the archive to write (.tar.gz)")
+    bak.set_defaults(func=cmd_backup)
+    res = sub.add_parser("restore", help="make an instance in an empty --data-dir from a backup")
+    res.add_argument("archive")
+    res.set_defaults(func=cmd_restore)
+    for p in (search, imp, exp, status, bak, res):
         p.add_argument("--data-dir", default=argparse.SUPPRESS)
     return parser
 

@@ -53,7 +53,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         directory = Directory(connection_settings(app.config["GOVDIR_DATA_DIR"], account="web"))
     app.extensions["govdir"] = directory
 
-    from . import account, admin, errors, imports, passwords, people, twostep, units, views
+    from . import (
+        account,
+        admin,
+        errors,
+        imports,
+        operations,
+        passwords,
+        people,
+        twostep,
+        units,
+        views,
+    )
 
     account.login_manager.init_app(app)
     app.register_blueprint(account.bp)
@@ -64,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(people.bp)
     app.register_blueprint(units.bp)
+    operations.init_app(app)
     errors.register(app)
     protect(app)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import ldap
@@ -149,6 +150,8 @@ class Directory:
         self._unit_ttl = unit_ttl
         self._lock = threading.Lock()
         self._provider: Directory | None = None
+        # Called with (operation, seconds) after each LDAP search (the web's metrics).
+        self.observer: Callable[[str, float], None] | None = None
 
     @property
     def base_dn(self) -> str:
@@ -207,6 +210,7 @@ class Directory:
                 settings = dataclasses.replace(self.settings, uri=self.settings.provider,
                                                provider=None)  # fmt: skip
                 self._provider = Directory(settings, self.timeout, self._unit_ttl)
+                self._provider.observer = self.observer
         return self._provider
 
     def search(
@@ -218,6 +222,14 @@ class Directory:
 
         controls go with every request (the proxied authorization of a signed-in person).
         """
+        started = time.perf_counter()
+        try:
+            return self._search(filterstr, attrs, base, scope, limit, time_limit, controls)
+        finally:
+            if self.observer is not None:
+                self.observer("search", time.perf_counter() - started)
+
+    def _search(self, filterstr, attrs, base, scope, limit, time_limit, controls):
         for attempt in (1, 2):
             conn = self._conn()
             try:

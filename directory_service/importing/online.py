@@ -6,6 +6,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from directory_service.directory.lag import has_replicas
 from directory_service.directory.store import Directory
 from directory_service.importing.apply import ApplyInterrupted, ApplyResult, apply_plan
 from directory_service.importing.outcome import ImportOutcome, UnknownTargetError, collector_paused
@@ -102,7 +103,9 @@ def run_import(
     _leave_out_refused(outcome, outcome.plan)
     if not dry_run and writer is not None:
         try:
-            outcome.result = apply_plan(writer, outcome.plan, progress=progress)
+            transactions = directory.settings.transactions and not has_replicas(directory)
+            outcome.result = apply_plan(writer, outcome.plan, progress=progress,
+                                        transactions=transactions)  # fmt: skip
         except ApplyInterrupted as e:
             outcome.result, outcome.interrupted = e.result, str(e)
         finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import urllib.request
+from urllib.parse import quote
 
 import ldap
 import pytest
@@ -105,3 +106,67 @@ def test_a_consumer_stopped_during_an_import_catches_up_after_restart(pair, tmp_
     wait_in_step(provider, consumer)
     assert uuids(consumer, base) == uuids(provider, base)
     assert dump(consumer) == dump(provider)
+
+
+def consumer_app(consumer, provider):
+    from directory_service.directory.settings import ConnectionSettings
+    from directory_service.directory.store import Directory
+    from web import create_app
+
+    state = consumer.state()
+    base = state["base_dn"]
+    settings = ConnectionSettings(
+        consumer.uri, f"cn=web,{base}", state["web_password"], base, provider=provider.uri
+    )
+    return create_app({"TESTING": True, "DIRECTORY": Directory(settings)})
+
+
+def set_syncrepl(consumer, values: list[bytes] | None) -> list[bytes]:
+    """Replace the consumer's olcSyncrepl (None: stop copying); return what it was."""
+    conn = ldap.initialize("ldapi://" + quote(str(consumer.data_dir / "run" / "ldapi"), safe=""))
+    conn.sasl_non_interactive_bind_s("EXTERNAL")
+    db = "olcDatabase={1}mdb,cn=config"
+    found = conn.search_s(db, ldap.SCOPE_BASE, attrlist=["olcSyncrepl", "olcUpdateRef"])[0][1]
+    before = {k.lower(): v for k, v in found.items()}
+    if values is None:
+        conn.modify_s(db, [(ldap.MOD_DELETE, "olcUpdateRef", None),
+                           (ldap.MOD_DELETE, "olcSyncrepl", None)])  # fmt: skip
+    else:
+        referral = consumer.state()["replica_of"].encode()
+        conn.modify_s(db, [(ldap.MOD_ADD, "olcSyncrepl", values),
+                           (ldap.MOD_ADD, "olcUpdateRef", [referral])])  # fmt: skip
+    conn.unbind_s()
+    return before.get("olcsyncrepl", [])
+
+
+def test_status_healthz_and_metrics_show_the_lag(pair, tmp_path, monkeypatch):
+    provider, consumer = pair
+    wait_in_step(provider, consumer)
+    status = govdir(consumer.data_dir, "status")
+    assert f"Role:           consumer of {provider.uri}" in status.stdout, status.stdout
+    assert "in step" in status.stdout and "no write since" in status.stdout
+    assert "Replication password file" in govdir(provider.data_dir, "status").stdout
+    client = consumer_app(consumer, provider).test_client()
+    healthy = client.get("/healthz")
+    assert healthy.status_code == 200 and healthy.json["replication"]["max_lag_seconds"] == 0
+    assert healthy.json["replication"]["idle_since"]
+
+    syncrepl = set_syncrepl(consumer, None)  # the consumer stops copying
+    try:
+        path = people_csv(tmp_path / "h.csv", 3, "lag", 200)
+        done = govdir(provider.data_dir, "import", str(path), "--unit", UNIT)
+        assert "Applied: 3 add" in done.stdout, done.stdout + done.stderr
+        monkeypatch.setenv("GOVDIR_MAX_LAG", "0.001")
+        behind = client.get("/healthz")
+        assert behind.status_code == 503 and behind.json["replication"]["max_lag_seconds"] > 0
+        assert "s behind" in govdir(consumer.data_dir, "status").stdout
+        client.get("/api/search?q=nguyen")
+        text = client.get("/metrics").get_data(as_text=True)
+        assert 'govdir_replication_lag_seconds{server_id="0"}' in text
+        assert 'govdir_http_request_seconds_count{endpoint="views.api_search"}' in text
+        assert 'govdir_ldap_operation_seconds_count{operation="search"}' in text
+        assert 'govdir_searches_total{endpoint="views.api_search"}' in text
+    finally:
+        set_syncrepl(consumer, syncrepl)
+    wait_in_step(provider, consumer)
+    assert client.get("/healthz").status_code == 200
