@@ -15,6 +15,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from directory_service.directory.lag import context_csns, idle_since, lags
 from directory_service.directory.store import Directory, DirectoryUnavailable
@@ -109,5 +110,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.before_request(_started)
     app.after_request(_finished)
+    # Behind a reverse proxy, the client's address (rate limits) is the one it forwards.
+    if proxies := int(os.environ.get("GOVDIR_TRUSTED_PROXIES", "0")):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     directory: Directory = app.extensions["govdir"]
     directory.observer = lambda op, seconds: LDAP_OPERATIONS.labels(op).observe(seconds)

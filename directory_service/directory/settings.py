@@ -59,11 +59,24 @@ def _from_state(root: Path, account: str) -> tuple[str, str, str, str, str | Non
     return uri, f"cn={account},{base}", state[f"{account}_password"], base, provider
 
 
+def shared_secrets() -> dict[str, str]:
+    """Return the replica set's credentials from GOVDIR_SECRETS_FILE (a provider writes it)."""
+    path = os.environ.get("GOVDIR_SECRETS_FILE")
+    if not path or not Path(path).exists():
+        return {}
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return dict(line.split(": ", 1) for line in lines if ": " in line)
+
+
 def web_secret(data_dir: str | os.PathLike | None = None) -> str:
     """Return the key the web signs its session cookies with: the instance's, else a new one.
 
-    A key made here lasts as long as the process: sessions end when it restarts.
+    A web tier apart from the servers (docker-compose) takes the set's from
+    GOVDIR_SECRETS_FILE, so every worker and node accepts the same cookies. A key made here
+    lasts as long as the process: sessions end when it restarts.
     """
+    if secret := shared_secrets().get("web_secret"):
+        return secret
     path = data_dir_from_env(data_dir) / STATE_FILE
     if path.exists():
         secret = json.loads(path.read_text()).get("web_secret")
@@ -85,7 +98,7 @@ def connection_settings(
     base = env.get("GOVDIR_BASE_DN", base)
     uri = env.get("GOVDIR_LDAP_URI", uri)
     dn = env.get("GOVDIR_BIND_DN", dn)
-    pw = env.get("GOVDIR_BIND_PASSWORD", pw)
+    pw = env.get("GOVDIR_BIND_PASSWORD", pw) or shared_secrets().get(account)
     provider = env.get("GOVDIR_PROVIDER_URI", provider)
     transactions = env.get("GOVDIR_TRANSACTIONS", "1" if _single(data_dir) else "0") != "0"
     if not uri:

@@ -113,10 +113,11 @@ def prepare(
         state.data_version = DATA_VERSION
         state.access_version = ACCESS_VERSION  # the rebuilt cn=config has today's rules
     if state.peers and slapd.has_guard():
-        raise SlapdError(
-            f"{data_dir} was made as a single server: a multi-provider peer starts from a new "
-            "data directory (given the set's --replication-password-file, it copies its peer)"
-        )
+        # A single server becoming a peer: its configuration is a peer's from now on
+        # (no guard plugin, see config_ldif); entries, UUIDs and CSNs are kept.
+        print(f"{data_dir} joins a multi-provider set: rebuilding its configuration", flush=True)
+        rebuild(slapd, hash_password(state.admin_password), state.require_tls,
+                multi_provider=True)  # fmt: skip
     save_state(data_dir, state)
     return state, slapd
 
