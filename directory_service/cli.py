@@ -236,9 +236,13 @@ def _print_replication(data_dir, state, directory: Directory) -> None:
     from directory_service.server.replication import PASSWORD_FILE
 
     role = state.role
+    if role.kind == "standalone":
+        print("Replication:    off (start with --server-id N to let consumers copy it)")
+        return
     if role.kind != "consumer":
         print(f"Replication password file: {data_dir / PASSWORD_FILE} (for consumers and peers)")
     if role.kind == "provider":
+        print(f"Role:           provider, server id {state.server_id}")
         return
     label = "consumer of" if role.replica_of else f"server {state.server_id}, peer of"
     print(f"Role:           {label} {' '.join(role.providers)}")

@@ -71,7 +71,8 @@ def restore(archive: Path, data_dir: Path) -> int:
                     out.write(tar.extractfile(members[name]).read())
         state = load_state(data_dir)
         slapd = Slapd(layout_for(data_dir, state), state.ldap_port)
-        slapd.initialise(hash_password(state.admin_password), state.require_tls, bool(state.peers))
+        slapd.initialise(hash_password(state.admin_password), state.require_tls,
+                         state.role.provides)  # fmt: skip
         entries = 0
         for name in ("directory.ldif", "accesslog.ldif"):
             counted = _Counted(tar.extractfile(members[name]))

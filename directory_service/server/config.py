@@ -297,16 +297,16 @@ def _tls(layout: SlapdLayout) -> list[str]:
 DB = "olcDatabase={1}mdb,cn=config"
 
 
-def _overlays(layout: SlapdLayout, multi_provider: bool = False) -> list[str]:
+def _overlays(layout: SlapdLayout, provides: bool = False) -> list[str]:
     db = DB
     overlays = [
         # Server-side sorting (RFC 2891): SOGo sends a critical sort control and fails
         # without it. The guard plugin refuses the virtual list view the overlay also offers.
-        # Peers of a multi-provider set run without the plugin (see config_ldif), so they
-        # offer neither: mail clients read from consumers.
+        # Providers that others copy run without the plugin (see config_ldif), so they
+        # offer neither: mail clients read from consumers or single servers.
         *(
             []
-            if multi_provider
+            if provides
             else [
                 [
                     "olcOverlay: sssvlv",
@@ -406,13 +406,14 @@ def config_ldif(
     root_pw_hash: str,
     decoy_hash: str,
     require_tls: bool = False,
-    multi_provider: bool = False,
+    provides: bool = False,
 ) -> str:
     """Return the cn=config LDIF that slapadd -n0 loads for this instance.
 
     It is a standalone provider's; `replication.apply_role` makes it a consumer or a peer
-    once slapd runs. A peer of a multi-provider set gets no guard plugin: Debian 12's slapd
-    2.5.13 crashes in its SLAPI layer as soon as peers replicate to each other.
+    once slapd runs. A provider that others copy (provides: syncprov on the database) gets
+    no guard plugin: Debian 12's slapd 2.5.13 crashes in its SLAPI layer when syncprov and
+    the plugin run together under writes.
     """
     uid, gid = os.getuid(), os.getgid()
     lines = [
@@ -494,10 +495,10 @@ def config_ldif(
         *(f"olcDbIndex: {i}" for i in INDEXES),
         *(f"olcLimits: {{{n}}}{lim}" for n, lim in enumerate(limits(layout))),
         *(f"olcAccess: {{{n}}}{acl}" for n, acl in enumerate(acls(layout))),
-        *([] if multi_provider else [f"olcPlugin: {plugin_value(layout, decoy_hash)}"]),
+        *([] if provides else [f"olcPlugin: {plugin_value(layout, decoy_hash)}"]),
         "",
         *_accesslog_database(layout),
-        *_overlays(layout, multi_provider),
-        *syncprov_entries(),
+        *_overlays(layout, provides),
+        *(syncprov_entries() if provides else []),
     ]
     return "\n".join(lines)

@@ -17,7 +17,6 @@ from directory_service.server.loading import base_entries
 from directory_service.server.replication import (
     CONSUMER_MARK,
     PASSWORD_FILE,
-    REPLICATOR_CN,
     Role,
     apply_role,
     check_role,
@@ -94,8 +93,8 @@ def ensure_replicator(slapd: Slapd, state: InstanceState) -> bool:
         if found:
             conn.modify_s(dn, [(ldap.MOD_REPLACE, "userPassword", [hashed])])
         else:
-            entry = next(a for d, a in base_entries(state.base_dn, {}) if d == dn)
-            entry = {**entry, "userPassword": [hashed], "cn": [REPLICATOR_CN.encode()]}
+            entry = next(a for d, a in base_entries(state.base_dn, {"replicator": ""}) if d == dn)
+            entry = {**entry, "userPassword": [hashed]}
             conn.add_s(dn, ldap.modlist.addModlist(entry))
         return True
     finally:
@@ -125,6 +124,23 @@ def take_role(data_dir: Path, state: InstanceState, slapd: Slapd, share_to: str 
         register_consumer(state, slapd.uri)
 
 
+SYNC_CONTROL = b"1.3.6.1.4.1.4203.1.9.1.1"
+
+
+def check_provider(uri: str) -> None:
+    """Raise SlapdError when the server at uri cannot be copied (it offers no syncrepl)."""
+    conn = ldap.initialize(uri)
+    conn.set_option(ldap.OPT_NETWORK_TIMEOUT, 10)
+    try:
+        root = conn.search_s("", ldap.SCOPE_BASE, attrlist=["supportedControl"])
+    except ldap.LDAPError as e:
+        raise SlapdError(f"cannot reach the provider {uri}: {e}") from e
+    finally:
+        conn.unbind_s()
+    if SYNC_CONTROL not in root[0][1].get("supportedControl", []):
+        raise SlapdError(f"{uri} is not a provider: start it with --server-id N (1-4095)")
+
+
 def register_consumer(state: InstanceState, uri: str) -> None:
     """Record on the provider's replication account that a consumer copies it.
 
@@ -152,6 +168,7 @@ def copy_directory(slapd: Slapd, state: InstanceState) -> int:
     whatever changed while it was read.
     """
     provider = state.role.providers[0]
+    check_provider(provider)
     conn = ldap.initialize(provider)
     conn.set_option(ldap.OPT_NETWORK_TIMEOUT, 10)
     try:

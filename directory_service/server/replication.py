@@ -42,10 +42,17 @@ class Role:
 
     @property
     def kind(self) -> str:
-        """Return "consumer", "multi-provider" or "provider"."""
+        """Return "consumer", "multi-provider", "provider" (with a server id) or "standalone"."""
         if self.replica_of:
             return "consumer"
-        return "multi-provider" if self.peers else "provider"
+        if self.peers:
+            return "multi-provider"
+        return "provider" if self.server_id else "standalone"
+
+    @property
+    def provides(self) -> bool:
+        """Return whether consumers or peers may copy this server (it has a server id)."""
+        return bool(self.server_id) and not self.replica_of
 
     @property
     def providers(self) -> tuple[str, ...]:
@@ -57,8 +64,10 @@ def check_role(role: Role) -> None:
     """Raise ValueError when a role's options do not make sense together."""
     if role.replica_of and role.peers:
         raise ValueError("--replica-of and --peer exclude each other")
-    if role.peers and not 1 <= role.server_id <= 4095:
+    if role.peers and not role.server_id:
         raise ValueError("--peer needs --server-id N, 1 to 4095, different on each provider")
+    if role.server_id and not 1 <= role.server_id <= 4095:
+        raise ValueError("--server-id takes 1 to 4095, different on each provider")
     if role.replica_of and role.server_id:
         raise ValueError("--server-id goes with --peer (a consumer has none)")
 
@@ -91,7 +100,8 @@ def role_settings(role: Role, base_dn: str, password: str) -> dict[str, dict[str
         # whatever its provider holds past the state it kept (LMDB stays consistent).
         "olcDbNoSync": ["TRUE"] if role.replica_of else [],
     }
-    return {"cn=config": {"olcServerID": [str(role.server_id)] if role.peers else []}, DB: db}
+    server_id = [str(role.server_id)] if role.provides else []
+    return {"cn=config": {"olcServerID": server_id}, DB: db}
 
 
 # Checkpoint the contextCSN every 100 writes or 5 minutes, and keep a session log of the
@@ -116,8 +126,10 @@ def apply_role(conn, role: Role, base_dn: str, password: str) -> bool:
 
     Global settings first (a multi-provider database needs its server id), then the database.
     """
-    changed = _ensure_module(conn)
-    changed |= _ensure_overlay(conn, DB, SYNCPROV)
+    changed = False
+    if role.provides:
+        changed |= _ensure_module(conn)
+        changed |= _ensure_overlay(conn, DB, SYNCPROV)
     for dn, wanted in role_settings(role, base_dn, password).items():
         _, attrs = conn.search_s(dn, ldap.SCOPE_BASE, attrlist=list(wanted))[0]
         have = {k.lower(): v for k, v in attrs.items()}

@@ -96,7 +96,9 @@ def prepare(
             for d in (slapd.layout.config_dir, slapd.layout.db_dir):
                 subprocess.run(["rm", "-rf", str(d)], check=True)
         ensure_certificate(slapd.layout.tls_dir)
-        slapd.initialise(hash_password(state.admin_password), state.require_tls, bool(state.peers))
+        slapd.initialise(
+            hash_password(state.admin_password), state.require_tls, state.role.provides
+        )
         if state.joined:
             started = time.monotonic()
             total = copy_directory(slapd, state)
@@ -109,15 +111,15 @@ def prepare(
         state.data_version = DATA_VERSION
     elif state.data_version < DATA_VERSION or rebuild_config:
         rebuild(slapd, hash_password(state.admin_password), state.require_tls,
-                multi_provider=bool(state.peers))  # fmt: skip
+                provides=state.role.provides)  # fmt: skip
         state.data_version = DATA_VERSION
         state.access_version = ACCESS_VERSION  # the rebuilt cn=config has today's rules
-    if state.peers and slapd.has_guard():
-        # A single server becoming a peer: its configuration is a peer's from now on
-        # (no guard plugin, see config_ldif); entries, UUIDs and CSNs are kept.
-        print(f"{data_dir} joins a multi-provider set: rebuilding its configuration", flush=True)
+    if state.loaded and state.role.provides == slapd.has_guard():
+        # A server taking or leaving a provider's role: a provider's configuration has
+        # syncprov and no guard plugin (see config_ldif); entries, UUIDs and CSNs are kept.
+        print(f"{data_dir} changes role: rebuilding its configuration", flush=True)
         rebuild(slapd, hash_password(state.admin_password), state.require_tls,
-                multi_provider=True)  # fmt: skip
+                provides=state.role.provides)  # fmt: skip
     save_state(data_dir, state)
     return state, slapd
 

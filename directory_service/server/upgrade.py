@@ -73,7 +73,7 @@ def rebuild(
     root_pw_hash: str,
     require_tls: bool = False,
     say: Callable[[str], None] = print,
-    multi_provider: bool = False,
+    provides: bool = False,
 ) -> int:
     """Reload the stopped database under a fresh cn=config; return how many entries it holds."""
     if pid := slapd.running_pid():
@@ -110,7 +110,7 @@ def rebuild(
     try:
         for d in (layout.config_dir, layout.db_dir):
             d.rename(previous / d.name)
-        slapd.initialise(root_pw_hash, require_tls, multi_provider)
+        slapd.initialise(root_pw_hash, require_tls, provides)
         say(f"... loading {count:,} entries ...")
         slapd.load(_file_chunks(dump))
     except BaseException:

@@ -26,7 +26,7 @@ UNIT = "01-STP"
 def pair(tmp_path_factory):
     """Start a provider with a small staff, and a consumer of it on an empty data directory."""
     root = tmp_path_factory.mktemp("replicas")
-    provider = new_server(root, "provider", "--demo-people", "60").start()
+    provider = new_server(root, "provider", "--demo-people", "60", "--server-id", "1").start()
     password_file = provider.lines["Replication password"]
     consumer = new_server(root, "consumer", "--replica-of", provider.uri,
                           "--replication-password-file", password_file)  # fmt: skip
