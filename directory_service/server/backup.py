@@ -72,7 +72,7 @@ def restore(archive: Path, data_dir: Path) -> int:
         state = load_state(data_dir)
         slapd = Slapd(layout_for(data_dir, state), state.ldap_port)
         slapd.initialise(hash_password(state.admin_password), state.require_tls,
-                         state.role.provides)  # fmt: skip
+                         state.role.provides, bool(state.replica_of))  # fmt: skip
         entries = 0
         for name in ("directory.ldif", "accesslog.ldif"):
             counted = _Counted(tar.extractfile(members[name]))

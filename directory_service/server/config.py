@@ -302,8 +302,8 @@ def _overlays(layout: SlapdLayout, provides: bool = False) -> list[str]:
     overlays = [
         # Server-side sorting (RFC 2891): SOGo sends a critical sort control and fails
         # without it. The guard plugin refuses the virtual list view the overlay also offers.
-        # Providers that others copy run without the plugin (see config_ldif), so they
-        # offer neither: mail clients read from consumers or single servers.
+        # The servers of a replica set run without the plugin (see config_ldif), so they
+        # offer neither.
         *(
             []
             if provides
@@ -407,13 +407,14 @@ def config_ldif(
     decoy_hash: str,
     require_tls: bool = False,
     provides: bool = False,
+    replica: bool = False,
 ) -> str:
     """Return the cn=config LDIF that slapadd -n0 loads for this instance.
 
     It is a standalone provider's; `replication.apply_role` makes it a consumer or a peer
-    once slapd runs. A provider that others copy (provides: syncprov on the database) gets
-    no guard plugin: Debian 12's slapd 2.5.13 crashes in its SLAPI layer when syncprov and
-    the plugin run together under writes.
+    once slapd runs. A provider that others copy (provides: syncprov on the database) and a
+    replica get no guard plugin and no sorting: Debian 12's slapd 2.5.13 crashes in its
+    SLAPI layer when replication writes while the plugin runs (docs/deployment.md).
     """
     uid, gid = os.getuid(), os.getgid()
     lines = [
@@ -495,10 +496,10 @@ def config_ldif(
         *(f"olcDbIndex: {i}" for i in INDEXES),
         *(f"olcLimits: {{{n}}}{lim}" for n, lim in enumerate(limits(layout))),
         *(f"olcAccess: {{{n}}}{acl}" for n, acl in enumerate(acls(layout))),
-        *([] if provides else [f"olcPlugin: {plugin_value(layout, decoy_hash)}"]),
+        *([] if provides or replica else [f"olcPlugin: {plugin_value(layout, decoy_hash)}"]),
         "",
         *_accesslog_database(layout),
-        *_overlays(layout, provides),
+        *_overlays(layout, provides or replica),
         *(syncprov_entries() if provides else []),
     ]
     return "\n".join(lines)

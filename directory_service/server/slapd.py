@@ -177,7 +177,11 @@ class Slapd:
         return (self.layout.config_dir / "cn=config.ldif").exists()
 
     def initialise(
-        self, root_pw_hash: str, require_tls: bool = False, provides: bool = False
+        self,
+        root_pw_hash: str,
+        require_tls: bool = False,
+        provides: bool = False,
+        replica: bool = False,
     ) -> None:
         """Write a fresh cn=config with slapadd -n0 and create the database directory."""
         if self.is_initialised():
@@ -190,7 +194,7 @@ class Slapd:
         # A bind to an account that does not exist checks the password against this hash of
         # a secret nobody knows, so it takes as long as a wrong password does.
         decoy = hash_password(secrets.token_urlsafe(24))
-        ldif = config_ldif(self.layout, root_pw_hash, decoy, require_tls, provides)
+        ldif = config_ldif(self.layout, root_pw_hash, decoy, require_tls, provides, replica)
         self._run([find_binary("slapadd"), "-n0", "-F", str(self.layout.config_dir)], ldif.encode())
 
     def load(

@@ -97,8 +97,9 @@ def prepare(
                 subprocess.run(["rm", "-rf", str(d)], check=True)
         ensure_certificate(slapd.layout.tls_dir)
         slapd.initialise(
-            hash_password(state.admin_password), state.require_tls, state.role.provides
-        )
+            hash_password(state.admin_password), state.require_tls, state.role.provides,
+            bool(state.replica_of),
+        )  # fmt: skip
         if state.joined:
             started = time.monotonic()
             total = copy_directory(slapd, state)
@@ -111,15 +112,15 @@ def prepare(
         state.data_version = DATA_VERSION
     elif state.data_version < DATA_VERSION or rebuild_config:
         rebuild(slapd, hash_password(state.admin_password), state.require_tls,
-                provides=state.role.provides)  # fmt: skip
+                provides=state.role.provides, replica=bool(state.replica_of))  # fmt: skip
         state.data_version = DATA_VERSION
         state.access_version = ACCESS_VERSION  # the rebuilt cn=config has today's rules
-    if state.loaded and state.role.provides == slapd.has_guard():
+    if state.loaded and (state.role.kind != "standalone") == slapd.has_guard():
         # A server taking or leaving a provider's role: a provider's configuration has
         # syncprov and no guard plugin (see config_ldif); entries, UUIDs and CSNs are kept.
         print(f"{data_dir} changes role: rebuilding its configuration", flush=True)
         rebuild(slapd, hash_password(state.admin_password), state.require_tls,
-                provides=state.role.provides)  # fmt: skip
+                provides=state.role.provides, replica=bool(state.replica_of))  # fmt: skip
     save_state(data_dir, state)
     return state, slapd
 

@@ -74,6 +74,7 @@ def rebuild(
     require_tls: bool = False,
     say: Callable[[str], None] = print,
     provides: bool = False,
+    replica: bool = False,
 ) -> int:
     """Reload the stopped database under a fresh cn=config; return how many entries it holds."""
     if pid := slapd.running_pid():
@@ -110,7 +111,7 @@ def rebuild(
     try:
         for d in (layout.config_dir, layout.db_dir):
             d.rename(previous / d.name)
-        slapd.initialise(root_pw_hash, require_tls, provides)
+        slapd.initialise(root_pw_hash, require_tls, provides, replica)
         say(f"... loading {count:,} entries ...")
         slapd.load(_file_chunks(dump))
     except BaseException:
