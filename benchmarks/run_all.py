@@ -21,6 +21,9 @@ def main() -> int:
         ("bench_signed_in_search.py", "--people", people),  # signed in against anonymous
         ("bench_import.py",),  # online imports into var/bench
         ("bench_offline_import.py", "--rows", people),
+        # A provider and consumers of their own; a full syncrepl refresh of a million
+        # entries (the raw side) takes most of an hour here, so it runs at 200,000.
+        ("bench_replication.py", "--people", str(min(int(people), 200_000))),
     ]
     failed = 0
     for script, *args in runs:
