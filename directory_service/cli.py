@@ -16,9 +16,13 @@ from directory_service.server.slapd import SlapdError
 
 def cmd_up(args: argparse.Namespace) -> int:
     """Start (creating on first run) the directory and the web UI in the foreground."""
+    from directory_service.server.replication import Role
     from directory_service.server.up import prepare, serve
 
     data_dir = data_dir_from_env(args.data_dir)
+    role = None
+    if args.replica_of or args.peer or args.server_id:
+        role = Role(args.replica_of or "", tuple(args.peer or ()), args.server_id or 0)
     state, slapd = prepare(
         data_dir,
         ldap_port=args.ldap_port,
@@ -27,6 +31,8 @@ def cmd_up(args: argparse.Namespace) -> int:
         structure=args.tree,
         seed=args.seed,
         require_tls=args.require_tls,
+        role=role,
+        password_file=args.replication_password_file,
     )
     if args.demo_people is not None and args.demo_people != state.demo_people:
         print(
@@ -34,7 +40,7 @@ def cmd_up(args: argparse.Namespace) -> int:
             "use a new --data-dir for a different size.",
             file=sys.stderr,
         )
-    return serve(data_dir, state, slapd, args.http_port, args.host)
+    return serve(data_dir, state, slapd, args.http_port, args.host, args.replication_password_file)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -139,7 +145,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     from directory_service.importing import ImportFormatError, UnknownTargetError, run_import
 
-    directory = Directory(connection_settings(args.data_dir))
+    # On a consumer the plan is made from, and applied to, the provider.
+    directory = Directory(connection_settings(args.data_dir)).for_writes()
     bar = None
     if not args.dry_run and sys.stderr.isatty():
         from tqdm import tqdm
@@ -268,6 +275,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     units = directory.units()
     print(f"Units:          {len(units):,}")
     print(f"People:         {'more than ' if truncated else ''}{len(people):,}")
+    if state is not None:
+        _print_replication(data_dir, state, directory)
     return 0
 
 
@@ -416,12 +425,47 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_replication(data_dir, state, directory: Directory) -> None:
+    """Print the server's role and, per server id, how far it is behind whom it copies."""
+    import dataclasses
+
+    from directory_service.directory.lag import context_csns, idle_since, lags
+    from directory_service.server.replication import PASSWORD_FILE
+
+    role = state.role
+    if role.kind == "standalone":
+        print("Replication:    off (start with --server-id N to let consumers copy it)")
+        return
+    if role.kind != "consumer":
+        print(f"Replication password file: {data_dir / PASSWORD_FILE} (for consumers and peers)")
+    if role.kind == "provider":
+        print(f"Role:           provider, server id {state.server_id}")
+        return
+    label = "consumer of" if role.replica_of else f"server {state.server_id}, peer of"
+    print(f"Role:           {label} {' '.join(role.providers)}")
+    here = context_csns(directory)
+    for uri in role.providers:
+        other = Directory(dataclasses.replace(directory.settings, uri=uri, provider=None))
+        try:
+            there = context_csns(other)
+        except DirectoryUnavailable as e:
+            print(f"  {uri}: unreachable ({e})")
+            continue
+        for lag in lags(here, there):
+            seconds = lag.seconds
+            shown = "in step" if seconds == 0 else f"{seconds:.1f} s behind"
+            print(f"  {uri}: server id {lag.server_id}: {shown}")
+        newest = idle_since(there)
+        if newest and all(x.seconds == 0 for x in lags(here, there)):
+            print(f"  {uri}: no write since {newest:%Y-%m-%d %H:%M:%S} UTC")
+
+
 def cmd_admins(args: argparse.Namespace) -> int:
     """Grant, revoke or list agency admins, or make a reset link (as a national admin)."""
     from directory_service.directory import admins
     from directory_service.directory.tokens import ACTIVATE, RESET
 
-    directory = Directory(connection_settings(args.data_dir))
+    directory = Directory(connection_settings(args.data_dir)).for_writes()
     if args.action == "list":
         for admin in admins.admins(directory, args.unit):
             print(f"{admin.mail}\t{admin.name}\t{' '.join(admin.units)}")
@@ -466,6 +510,30 @@ def _link(args: argparse.Namespace, purpose: str, directory: Directory, dn: str)
     return f"{base}/{purpose}/{token}"
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write the running (or stopped) instance to one archive."""
+    from pathlib import Path
+
+    from directory_service.server.backup import backup
+
+    names = backup(data_dir_from_env(args.data_dir), Path(args.output))
+    print(f"Wrote {args.output}: {', '.join(names)}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Make an instance in an empty data directory from a backup archive."""
+    from pathlib import Path
+
+    from directory_service.server.backup import restore
+
+    data_dir = data_dir_from_env(args.data_dir)
+    entries = restore(Path(args.archive), data_dir)
+    print(f"Restored {entries:,} entries and the audit log into {data_dir}; "
+          f"start it with: govdir up --data-dir {data_dir}")  # fmt: skip
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of govdir."""
     parser = argparse.ArgumentParser(prog="govdir", description=__doc__)
@@ -494,6 +562,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="refuse simple binds except over LDAPS, StartTLS or the local socket (kept)",
     )
+    up.add_argument(
+        "--replica-of",
+        metavar="URI",
+        help="run a read-only consumer of the provider at URI (writes go there)",
+    )
+    up.add_argument(
+        "--replication-password-file",
+        metavar="FILE",
+        help="the set's credentials, written by the first provider (see status)",
+    )
+    up.add_argument(
+        "--peer",
+        action="append",
+        metavar="URI",
+        help="another provider of a multi-provider set (repeatable)",
+    )
+    up.add_argument("--server-id", type=int, help="this provider's id in the set (1-4095)")
     up.set_defaults(func=cmd_up)
 
     adm = sub.add_parser("admins", help="grant, revoke or list agency admins")
@@ -581,7 +666,14 @@ def build_parser() -> argparse.ArgumentParser:
     reorg.add_argument("--mapping", help="legacy -> 2025 commune mapping (the snapshot's own)")
     reorg.add_argument("--report", help="the XLSX report (DATA_DIR/reorganisation.xlsx)")
     reorg.set_defaults(func=cmd_reorganise)
-    for p in (search, imp, exp, status, rounds, links, report, reorg):
+
+    bak = sub.add_parser("backup", help="write config, directory, audit log and state to FILE")
+    bak.add_argument("--output", required=True, help="the archive to write (.tar.gz)")
+    bak.set_defaults(func=cmd_backup)
+    res = sub.add_parser("restore", help="make an instance in an empty --data-dir from a backup")
+    res.add_argument("archive")
+    res.set_defaults(func=cmd_restore)
+    for p in (search, imp, exp, status, rounds, links, report, reorg, bak, res):
         p.add_argument("--data-dir", default=argparse.SUPPRESS)
     return parser
 

@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         coverage,
         errors,
         imports,
+        operations,
         passwords,
         people,
         twostep,
@@ -76,6 +77,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(people.bp)
     app.register_blueprint(units.bp)
     app.register_blueprint(coverage.bp)
+    operations.init_app(app)
     errors.register(app)
     protect(app)
     return app

@@ -218,6 +218,10 @@ def _apply(app, acting: ActingAs, path: Path, meta: dict) -> None:
                 dry_run=False, report=folder / "report.csv", progress=progress,
             )  # fmt: skip
             result = outcome.result
+            if result:
+                from .operations import IMPORT_BATCHES
+
+                IMPORT_BATCHES.inc(result.commits)
             meta["result"] = {
                 "applied": result.applied if result else {},
                 "refused": len(result.failures) if result else 0,

@@ -62,7 +62,8 @@ def sign_in(directory: Directory, mail: str, password: str) -> SignIn:
         dn, _ = person_by_mail(directory, mail)
     except LookupError:
         dn = f"uid=unknown,{directory.base_dn}"
-    conn = ldap.initialize(directory.settings.uri)
+    # On a consumer the provider checks the password: it counts failures and locks accounts.
+    conn = ldap.initialize(directory.for_writes().settings.uri)
     conn.set_option(ldap.OPT_NETWORK_TIMEOUT, directory.timeout)
     try:
         msgid = conn.simple_bind(dn, password, serverctrls=[PasswordPolicyControl()])
@@ -152,12 +153,12 @@ class ActingAs:
         self, filterstr: str, attrs: list[str], base: str, limit: int = 0
     ) -> tuple[list[tuple[str, dict[str, list[bytes]]]], bool]:
         """Search as the person: slapd shows them only what their rights let them read."""
-        return self.directory.search(filterstr, attrs, base=base, limit=limit,
-                                     controls=self.controls)  # fmt: skip
+        return self.directory.for_writes().search(filterstr, attrs, base=base, limit=limit,
+                                                  controls=self.controls)  # fmt: skip
 
     def writer(self):
         """Return a new connection whose every request acts as the person (for an import)."""
-        settings = self.directory.settings
+        settings = self.directory.for_writes().settings
         conn = ldap.initialize(settings.uri)
         conn.set_option(ldap.OPT_NETWORK_TIMEOUT, self.directory.timeout)
         conn.simple_bind_s(settings.bind_dn, settings.password or "")

@@ -33,6 +33,10 @@ class ConnectionSettings:
     bind_dn: str | None
     password: str | None
     base_dn: str
+    provider: str | None = None  # on a consumer: where writes and signed-in reads go
+    # LDAP transactions for imports: not on multi-provider peers, where slapd 2.5.13 can send
+    # a peer part of a transaction that a crash interrupts, and never the rest.
+    transactions: bool = True
 
 
 def data_dir_from_env(explicit: str | os.PathLike | None = None) -> Path:
@@ -40,8 +44,8 @@ def data_dir_from_env(explicit: str | os.PathLike | None = None) -> Path:
     return Path(explicit or os.environ.get("GOVDIR_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
 
 
-def _from_state(root: Path, account: str) -> tuple[str, str, str, str] | None:
-    """Return (uri, bind DN, password, base DN) from an instance's state file, if it has one."""
+def _from_state(root: Path, account: str) -> tuple[str, str, str, str, str | None] | None:
+    """Return (uri, bind DN, password, base DN, provider) from an instance's state file."""
     path = root / STATE_FILE
     if not path.exists():
         return None
@@ -51,14 +55,28 @@ def _from_state(root: Path, account: str) -> tuple[str, str, str, str] | None:
     if state.get("require_tls"):
         # Plain LDAP cannot carry a simple bind then; the local socket can.
         uri = "ldapi://" + urllib.parse.quote(str(root / "run" / "ldapi"), safe="")
-    return uri, f"cn={account},{base}", state[f"{account}_password"], base
+    provider = state.get("replica_of") or None
+    return uri, f"cn={account},{base}", state[f"{account}_password"], base, provider
+
+
+def shared_secrets() -> dict[str, str]:
+    """Return the replica set's credentials from GOVDIR_SECRETS_FILE (a provider writes it)."""
+    path = os.environ.get("GOVDIR_SECRETS_FILE")
+    if not path or not Path(path).exists():
+        return {}
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return dict(line.split(": ", 1) for line in lines if ": " in line)
 
 
 def web_secret(data_dir: str | os.PathLike | None = None) -> str:
     """Return the key the web signs its session cookies with: the instance's, else a new one.
 
-    A key made here lasts as long as the process: sessions end when it restarts.
+    A web tier apart from the servers (docker-compose) takes the set's from
+    GOVDIR_SECRETS_FILE, so every worker and node accepts the same cookies. A key made here
+    lasts as long as the process: sessions end when it restarts.
     """
+    if secret := shared_secrets().get("web_secret"):
+        return secret
     path = data_dir_from_env(data_dir) / STATE_FILE
     if path.exists():
         secret = json.loads(path.read_text()).get("web_secret")
@@ -74,15 +92,24 @@ def connection_settings(
     if account not in ("admin", "web", "addressbook"):
         raise ValueError(f"no such account: {account}")
     env = os.environ
-    uri, dn, pw, base = _from_state(data_dir_from_env(data_dir), account) or (
-        None, None, None, DEFAULT_BASE_DN,
+    uri, dn, pw, base, provider = _from_state(data_dir_from_env(data_dir), account) or (
+        None, None, None, DEFAULT_BASE_DN, None,
     )  # fmt: skip
     base = env.get("GOVDIR_BASE_DN", base)
     uri = env.get("GOVDIR_LDAP_URI", uri)
     dn = env.get("GOVDIR_BIND_DN", dn)
-    pw = env.get("GOVDIR_BIND_PASSWORD", pw)
+    pw = env.get("GOVDIR_BIND_PASSWORD", pw) or shared_secrets().get(account)
+    provider = env.get("GOVDIR_PROVIDER_URI", provider)
+    transactions = env.get("GOVDIR_TRANSACTIONS", "1" if _single(data_dir) else "0") != "0"
     if not uri:
         raise LookupError(
             "no directory configured: run `govdir up` or set GOVDIR_DATA_DIR or GOVDIR_LDAP_URI"
         )
-    return ConnectionSettings(uri=uri, bind_dn=dn, password=pw, base_dn=base)
+    return ConnectionSettings(uri=uri, bind_dn=dn, password=pw, base_dn=base, provider=provider,
+                              transactions=transactions)  # fmt: skip
+
+
+def _single(data_dir: str | os.PathLike | None) -> bool:
+    """Return whether the instance in data_dir is not a peer of a multi-provider set."""
+    path = data_dir_from_env(data_dir) / STATE_FILE
+    return not (path.exists() and json.loads(path.read_text()).get("peers"))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -178,6 +179,9 @@ class Directory:
         self._units_at = 0.0
         self._unit_ttl = unit_ttl
         self._lock = threading.Lock()
+        self._provider: Directory | None = None
+        # Called with (operation, seconds) after each LDAP search (the web's metrics).
+        self.observer: Callable[[str, float], None] | None = None
 
     @property
     def base_dn(self) -> str:
@@ -220,8 +224,24 @@ class Directory:
                 pass
 
     def connection(self) -> ldap.ldapobject.LDAPObject:
-        """Return this thread's bound connection (for writers such as the importer)."""
-        return self._conn()
+        """Return this thread's bound connection to where writes go (for the importer)."""
+        return self.for_writes()._conn()
+
+    def for_writes(self) -> Directory:
+        """Return the directory that takes writes: the provider's, when this is a consumer.
+
+        A consumer only refers writes; what is done as a signed-in person (writes, and reads
+        of the audit log, which the provider keeps) goes to its provider.
+        """
+        if not self.settings.provider:
+            return self
+        with self._lock:
+            if self._provider is None:
+                settings = dataclasses.replace(self.settings, uri=self.settings.provider,
+                                               provider=None)  # fmt: skip
+                self._provider = Directory(settings, self.timeout, self._unit_ttl)
+                self._provider.observer = self.observer
+        return self._provider
 
     def search(
         self, filterstr: str, attrs: list[str], base: str | None = None,
@@ -232,6 +252,14 @@ class Directory:
 
         controls go with every request (the proxied authorization of a signed-in person).
         """
+        started = time.perf_counter()
+        try:
+            return self._search(filterstr, attrs, base, scope, limit, time_limit, controls)
+        finally:
+            if self.observer is not None:
+                self.observer("search", time.perf_counter() - started)
+
+    def _search(self, filterstr, attrs, base, scope, limit, time_limit, controls):
         for attempt in (1, 2):
             conn = self._conn()
             try:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import ldap
 
+from directory_service.directory.lag import has_replicas
 from directory_service.directory.store import Directory, generalized_time
 from directory_service.importing.apply import ApplyInterrupted, ApplyResult, apply_plan
 from directory_service.importing.outcome import ImportOutcome, collector_paused, resolve_target
@@ -118,7 +119,9 @@ def run_import(
     _leave_out_refused(outcome, outcome.plan)
     if not dry_run and writer is not None:
         try:
-            outcome.result = apply_plan(writer, outcome.plan, progress=progress)
+            transactions = directory.settings.transactions and not has_replicas(directory)
+            outcome.result = apply_plan(writer, outcome.plan, progress=progress,
+                                        transactions=transactions)  # fmt: skip
         except ApplyInterrupted as e:
             outcome.result, outcome.interrupted = e.result, str(e)
         finally:

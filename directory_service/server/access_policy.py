@@ -21,8 +21,12 @@ IDENTITIES = {
     "M": "admin of a ministry",
     "N": "national admin (member of cn=national-admins)",
     "X": "the web acting for the admin of province 01 (proxied authorization)",
+    "R": "the replication account (cn=replicator), which consumers and peers bind as",
 }
-EVERYONE_BOUND = "BWOCPMNX"
+EVERYONE_BOUND = "BWOCPMNXR"
+# What syncrepl copies: every entry and attribute, hashes and secrets included; it writes
+# nothing and has no size limit.
+REPLICATOR = "R"
 
 # Targets: the entries each operation is tried on.
 TARGETS = {
@@ -69,7 +73,7 @@ def _people(operation: str, allowed: str | None = None) -> list[Cell]:
 
 MATRIX: list[Cell] = [
     *_people("read name and address", EVERYONE_BOUND),
-    *_people("read the password hash", "N"),
+    *_people("read the password hash", "N" + REPLICATOR),
     *_people("change the title"),
     *_people("set an address on the unit's own domain"),
     *_people("set an address on another agency's domain", "N"),
@@ -89,9 +93,9 @@ MATRIX: list[Cell] = [
     *_cells("change the title", {"own": "OCPMNX", "padmin": "PNX"}),
     *_cells("change the password", {"own": "OCPMNX"}),
     *_cells("give itself govdirAdminOf", {"own": "N"}),
-    *_cells("read govdirAdminOf", {"padmin": "WPNX"}),
+    *_cells("read govdirAdminOf", {"padmin": "WPNX" + REPLICATOR}),
     # Only the web reads it, to check codes; its own person sets it but never reads it back.
-    *_cells("read the two-step secret", {"padmin": "WN"}),
+    *_cells("read the two-step secret", {"padmin": "WN" + REPLICATOR}),
     *_cells("set its password", {"padmin": "PNX"}),
     *_cells("make it admin of its own commune", {"commune": "CPNX"}),
     *_cells("make it admin of province 01", {"commune": "PNX"}),
@@ -113,12 +117,12 @@ MATRIX: list[Cell] = [
     *_cells("add a unit under it with another unit's code", {"unit": "N"}),
     # Former codes and names (the 2025 reorganisation) steer imports: reference data.
     *_cells("give it a former code", {"unit": "N"}),
-    *_cells("read the password hash", {"book": "N"}),
+    *_cells("read the password hash", {"book": "N" + REPLICATOR}),
     *_cells("set its password", {"book": "N"}),
     *_cells("add a member", {"admins": "N"}),
     *_cells("read past the size cap with a virtual list view", {"directory": "N"}),
     # The web's limits go with its account, whoever it acts for.
-    *_cells("read past the size cap with paged results", {"directory": "WNX"}),
+    *_cells("read past the size cap with paged results", {"directory": "WNX" + REPLICATOR}),
 ]
 
 

@@ -10,6 +10,7 @@ from directory_service import SCHEMA_DIR, model
 from directory_service.directory.settings import LONG_SEARCH_SECONDS, PAGE_SIZE
 from directory_service.entries.attributes import index_lines
 from directory_service.reference.mail_providers import PERSONAL_DOMAINS, PERSONAL_PARENTS
+from directory_service.server.replication import replicator_dn, syncprov_entries
 
 SYSTEM_SCHEMA_DIR = Path("/etc/ldap/schema")
 MODULE_DIR = Path("/usr/lib/ldap")
@@ -203,6 +204,9 @@ def acls(layout: SlapdLayout) -> list[str]:
     mail_ok = "[${v1}]"
     value_unit_path = _unit_path_of_value(base)
     return [
+        # Consumers and peers copy every entry and attribute, password hashes included; the
+        # account writes nothing and binds from nowhere but syncrepl.
+        f'to * by dn.exact="{replicator_dn(base)}" read by * break',
         f'to dn.base="{base}" by {admins} write by users read by * none',
         # Shared service accounts: their passwords are set by national admins only.
         f"to {sub} filter=(objectClass=simpleSecurityObject) attrs=userPassword "
@@ -296,6 +300,7 @@ def limits(layout: SlapdLayout) -> list[str]:
     """Return the size and time limits of each identity."""
     admins = f'group/groupOfNames/member="{layout.admins_group_dn}"'
     return [
+        f'dn.exact="{replicator_dn(layout.base_dn)}" size=unlimited time=unlimited',
         f'dn.exact="{layout.addressbook_dn}" size={ADDRESSBOOK_SIZE_LIMIT} '
         f"time={CLIENT_TIME_LIMIT}",
         # The web tier pages through what is larger than a page (the unit list, big units).
@@ -328,48 +333,61 @@ def _tls(layout: SlapdLayout) -> list[str]:
     return lines
 
 
-def _overlays(layout: SlapdLayout) -> list[str]:
-    db = "olcDatabase={1}mdb,cn=config"
-    return [
+DB = "olcDatabase={1}mdb,cn=config"
+
+
+def _overlays(layout: SlapdLayout, provides: bool = False) -> list[str]:
+    db = DB
+    overlays = [
         # Server-side sorting (RFC 2891): SOGo sends a critical sort control and fails
         # without it. The guard plugin refuses the virtual list view the overlay also offers.
-        f"dn: olcOverlay={{0}}sssvlv,{db}",
-        "objectClass: olcOverlayConfig",
-        "objectClass: olcSssVlvConfig",
-        "olcOverlay: {0}sssvlv",
-        "olcSssVlvMax: 64",
-        "olcSssVlvMaxKeys: 3",
-        "olcSssVlvMaxPerConn: 16",
-        "",
-        f"dn: olcOverlay={{1}}ppolicy,{db}",
-        "objectClass: olcOverlayConfig",
-        "objectClass: olcPPolicyConfig",
-        "olcOverlay: {1}ppolicy",
-        f"olcPPolicyDefault: {layout.password_policy_dn}",
-        "olcPPolicyHashCleartext: TRUE",
-        # Tells a client binding to a locked account that it is locked (the web says so), at
-        # the cost of telling an attacker which accounts their guesses locked.
-        "olcPPolicyUseLockout: TRUE",
-        "",
-        f"dn: olcOverlay={{2}}unique,{db}",
-        "objectClass: olcOverlayConfig",
-        "objectClass: olcUniqueConfig",
-        "olcOverlay: {2}unique",
-        f"olcUniqueURI: ldap:///{layout.base_dn}?mail?sub",
-        "",
+        # The servers of a replica set run without the plugin (see config_ldif), so they
+        # offer neither.
+        *(
+            []
+            if provides
+            else [
+                [
+                    "olcOverlay: sssvlv",
+                    "objectClass: olcSssVlvConfig",
+                    "olcSssVlvMax: 64",
+                    "olcSssVlvMaxKeys: 3",
+                    "olcSssVlvMaxPerConn: 16",
+                ]
+            ]
+        ),
+        [
+            "olcOverlay: ppolicy",
+            "objectClass: olcPPolicyConfig",
+            f"olcPPolicyDefault: {layout.password_policy_dn}",
+            "olcPPolicyHashCleartext: TRUE",
+            # Tells a client binding to a locked account that it is locked (the web says so),
+            # at the cost of telling an attacker which accounts their guesses locked.
+            "olcPPolicyUseLockout: TRUE",
+        ],
+        [
+            "olcOverlay: unique",
+            "objectClass: olcUniqueConfig",
+            f"olcUniqueURI: ldap:///{layout.base_dn}?mail?sub",
+        ],
         # Every successful write, who made it (with proxied authorization: the person the web
-        # acted for) and what it changed, kept AUDIT_RETENTION. slapadd runs no overlay: offline
-        # loads are not in it.
-        f"dn: olcOverlay={{3}}accesslog,{db}",
-        "objectClass: olcOverlayConfig",
-        "objectClass: olcAccessLogConfig",
-        "olcOverlay: {3}accesslog",
-        f"olcAccessLogDB: {AUDIT_SUFFIX}",
-        "olcAccessLogOps: writes",
-        "olcAccessLogSuccess: TRUE",
-        f"olcAccessLogPurge: {AUDIT_RETENTION}",
-        "",
+        # acted for) and what it changed, kept AUDIT_RETENTION. slapadd runs no overlay:
+        # offline loads are not in it.
+        [
+            "olcOverlay: accesslog",
+            "objectClass: olcAccessLogConfig",
+            f"olcAccessLogDB: {AUDIT_SUFFIX}",
+            "olcAccessLogOps: writes",
+            "olcAccessLogSuccess: TRUE",
+            f"olcAccessLogPurge: {AUDIT_RETENTION}",
+        ],
     ]
+    lines = []
+    for n, (first, kind, *rest) in enumerate(overlays):
+        name = first.split(": ", 1)[1]
+        lines += [f"dn: olcOverlay={{{n}}}{name},{db}", "objectClass: olcOverlayConfig", kind,
+                  f"olcOverlay: {{{n}}}{name}", *rest, ""]  # fmt: skip
+    return lines
 
 
 AUDIT_SUFFIX = "cn=accesslog"
@@ -426,9 +444,20 @@ def plugin_value(layout: SlapdLayout, decoy_hash: str) -> str:
 
 
 def config_ldif(
-    layout: SlapdLayout, root_pw_hash: str, decoy_hash: str, require_tls: bool = False
+    layout: SlapdLayout,
+    root_pw_hash: str,
+    decoy_hash: str,
+    require_tls: bool = False,
+    provides: bool = False,
+    replica: bool = False,
 ) -> str:
-    """Return the cn=config LDIF that slapadd -n0 loads for this instance."""
+    """Return the cn=config LDIF that slapadd -n0 loads for this instance.
+
+    It is a standalone provider's; `replication.apply_role` makes it a consumer or a peer
+    once slapd runs. A provider that others copy (provides: syncprov on the database) and a
+    replica get no guard plugin and no sorting: Debian 12's slapd 2.5.13 crashes in its
+    SLAPI layer when replication writes while the plugin runs (docs/deployment.md).
+    """
     uid, gid = os.getuid(), os.getgid()
     lines = [
         "dn: cn=config",
@@ -460,6 +489,7 @@ def config_ldif(
         "olcModuleLoad: ppolicy",
         "olcModuleLoad: unique",
         "olcModuleLoad: accesslog",
+        "olcModuleLoad: syncprov",
         "",
         # Index slots of 2^18 ids instead of 2^16, so a word shared by tens of thousands of
         # people keeps an exact id list (a search on several such words stays an intersection).
@@ -508,9 +538,10 @@ def config_ldif(
         *(f"olcDbIndex: {i}" for i in INDEXES),
         *(f"olcLimits: {{{n}}}{lim}" for n, lim in enumerate(limits(layout))),
         *(f"olcAccess: {{{n}}}{acl}" for n, acl in enumerate(acls(layout))),
-        f"olcPlugin: {plugin_value(layout, decoy_hash)}",
+        *([] if provides or replica else [f"olcPlugin: {plugin_value(layout, decoy_hash)}"]),
         "",
         *_accesslog_database(layout),
-        *_overlays(layout),
+        *_overlays(layout, provides or replica),
+        *(syncprov_entries() if provides else []),
     ]
     return "\n".join(lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from directory_service.directory.settings import (
@@ -15,10 +15,11 @@ from directory_service.directory.settings import (
     data_dir_from_env,
 )
 from directory_service.server.config import SlapdLayout
+from directory_service.server.replication import Role
 
 __all__ = ["DEFAULT_BASE_DN", "DEFAULT_DATA_DIR", "STATE_FILE", "data_dir_from_env"]
 # Raised whenever the generated access rules, limits or substring lookup step change; older
-# instances are updated.
+# instances are updated. 6: the replication account; units below an agency admin's own.
 ACCESS_VERSION = 6
 # Raised whenever the schema, the index set or the values entries carry for search change;
 # `govdir up` rebuilds older instances (server.upgrade). 2: word beginnings looked up by
@@ -47,6 +48,16 @@ class InstanceState:
     data_version: int = 1  # of its schema, indexes and search values (1: before the field)
     require_tls: bool = False  # simple binds only over TLS or ldapi (olcSecurity)
     web_secret: str = ""  # signs the web's session cookies (made on first start)
+    replication_password: str = ""  # of cn=replicator (made on a provider's first start)
+    replica_of: str = ""  # the provider's URI, on a consumer
+    peers: list[str] = field(default_factory=list)  # the other providers, in multi-provider
+    server_id: int = 0  # olcServerID, in multi-provider
+    joined: bool = False  # took its directory from a provider instead of loading one
+
+    @property
+    def role(self) -> Role:
+        """Return the server's place in its replica set."""
+        return Role(self.replica_of, tuple(self.peers), self.server_id)
 
     @classmethod
     def new(
@@ -61,6 +72,7 @@ class InstanceState:
             addressbook_password=secrets.token_urlsafe(12),
             web_password=secrets.token_urlsafe(18),
             web_secret=secrets.token_urlsafe(32),
+            replication_password=secrets.token_urlsafe(18),
             structure=structure,
             demo_people=people,
             seed=seed,

@@ -37,6 +37,8 @@ def base_entries(base_dn: str, passwords: dict[str, str]) -> list[Entry]:
                     v.decode().replace(BASE_SUFFIX, base_dn).encode() for v in attrs[name]
                 ]
         cn = attrs.get("cn", [b""])[0].decode()
+        if cn == "replicator" and cn not in passwords:
+            continue  # made with its password on first start (replica_set.ensure_replicator)
         if cn in passwords:
             attrs["userPassword"] = [hash_password(passwords[cn]).encode()]
         out.append((dn, attrs))

@@ -177,7 +177,13 @@ class Slapd:
         """Return whether cn=config and the database directory exist already."""
         return (self.layout.config_dir / "cn=config.ldif").exists()
 
-    def initialise(self, root_pw_hash: str, require_tls: bool = False) -> None:
+    def initialise(
+        self,
+        root_pw_hash: str,
+        require_tls: bool = False,
+        provides: bool = False,
+        replica: bool = False,
+    ) -> None:
         """Write a fresh cn=config with slapadd -n0 and create the database directory."""
         if self.is_initialised():
             raise SlapdError(f"{self.layout.config_dir} exists already")
@@ -189,7 +195,7 @@ class Slapd:
         # A bind to an account that does not exist checks the password against this hash of
         # a secret nobody knows, so it takes as long as a wrong password does.
         decoy = hash_password(secrets.token_urlsafe(24))
-        ldif = config_ldif(self.layout, root_pw_hash, decoy, require_tls)
+        ldif = config_ldif(self.layout, root_pw_hash, decoy, require_tls, provides, replica)
         self._run([find_binary("slapadd"), "-n0", "-F", str(self.layout.config_dir)], ldif.encode())
 
     def load(
@@ -255,6 +261,20 @@ class Slapd:
                 tail = err.read().decode(errors="replace")[-2000:]
                 raise SlapdError(f"slapcat failed ({rc}): {tail}")
 
+    def has_guard(self) -> bool:
+        """Return whether the instance's cn=config loads the guard plugin."""
+        db = self.layout.config_dir / "cn=config" / "olcDatabase={1}mdb.ldif"
+        return db.exists() and "olcPlugin:" in db.read_text()
+
+    def export(self, database: int, out) -> None:
+        """Write one database as LDIF to a binary file (slapcat; consistent while slapd runs)."""
+        cmd = [find_binary("slapcat"), f"-n{database}", "-F", str(self.layout.config_dir),
+               "-o", "ldif-wrap=no"]  # fmt: skip
+        done = subprocess.run(cmd, stdout=out, stderr=subprocess.PIPE)
+        if done.returncode != 0:
+            tail = done.stderr.decode(errors="replace")[-2000:]
+            raise SlapdError(f"slapcat -n{database} failed ({done.returncode}): {tail}")
+
     def build_guard(self) -> Path:
         """Compile the guard plugin into the data directory (slapd and slapadd load it)."""
         try:
@@ -272,8 +292,11 @@ class Slapd:
             return None
         return pid
 
-    def start(self, timeout: float = 30.0) -> None:
-        """Start slapd in the foreground as a child process and wait until it answers."""
+    def start(self, timeout: float = 30.0, local_only: bool = False) -> None:
+        """Start slapd in the foreground as a child process and wait until it answers.
+
+        local_only: listen on the ldapi socket alone, so no client or peer sees it yet.
+        """
         if pid := self.running_pid():
             raise SlapdError(f"a slapd (pid {pid}) already serves {self.layout.data_dir}")
         for port in (self.port, self.ldaps_port):
@@ -288,7 +311,8 @@ class Slapd:
             self._binary(),
             "-d", "0",
             "-F", str(self.layout.config_dir),
-            "-h", " ".join(u + "/" for u in (self.uri, self.ldaps_uri, self.ldapi_uri) if u),
+            "-h", " ".join(u + "/" for u in (self.uri, self.ldaps_uri, self.ldapi_uri)
+                           if u and (not local_only or u == self.ldapi_uri)),
         ]  # fmt: skip
         self.process = subprocess.Popen(
             cmd,
@@ -299,7 +323,7 @@ class Slapd:
             preexec_fn=_die_with_parent,
         )
         log.close()
-        self.wait_ready(timeout)
+        self.wait_ready(timeout, local_only)
 
     def sync_access(self) -> None:
         """Make the running database's ACLs, limits and substring lookups this version's.
@@ -339,16 +363,21 @@ class Slapd:
             shutil.copy2(slapd, private)
         return str(private)
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
-        """Poll the LDAP port until slapd accepts connections, or raise SlapdError."""
+    def wait_ready(self, timeout: float = 30.0, local_only: bool = False) -> None:
+        """Poll the LDAP port (or socket) until slapd accepts connections, or raise SlapdError."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 tail = (self.layout.data_dir / "slapd.log").read_text(errors="replace")[-2000:]
                 raise SlapdError(f"slapd exited with {self.process.returncode}: {tail}")
             try:
-                with socket.create_connection((self.host, self.port), timeout=0.5):
-                    return
+                if local_only:
+                    with socket.socket(socket.AF_UNIX) as s:
+                        s.connect(str(self.layout.ldapi_path))
+                else:
+                    with socket.create_connection((self.host, self.port), timeout=0.5):
+                        pass
+                return
             except OSError:
                 time.sleep(0.05)
         self.stop()

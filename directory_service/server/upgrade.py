@@ -83,6 +83,8 @@ def reload_database(
     require_tls: bool,
     chunks: Iterable[bytes],
     log_chunks: Iterable[bytes] | None = None,
+    provides: bool = False,
+    replica: bool = False,
 ) -> None:
     """Replace the stopped database by the LDIF chunks, under a fresh cn=config.
 
@@ -99,7 +101,7 @@ def reload_database(
     try:
         for d in moved:
             d.rename(previous / d.name)
-        slapd.initialise(root_pw_hash, require_tls)
+        slapd.initialise(root_pw_hash, require_tls, provides, replica)
         slapd.load(chunks)
         if log_chunks is not None:
             slapd.load(log_chunks, database=AUDIT_DATABASE)
@@ -111,7 +113,12 @@ def reload_database(
 
 
 def rebuild(
-    slapd: Slapd, root_pw_hash: str, require_tls: bool = False, say: Callable[[str], None] = print
+    slapd: Slapd,
+    root_pw_hash: str,
+    require_tls: bool = False,
+    say: Callable[[str], None] = print,
+    provides: bool = False,
+    replica: bool = False,
 ) -> int:
     """Reload the stopped database under a fresh cn=config; return how many entries it holds."""
     if pid := slapd.running_pid():
@@ -142,7 +149,8 @@ def rebuild(
         raise
     say(f"... loading {count:,} entries ...")
     try:
-        reload_database(slapd, root_pw_hash, require_tls, _file_chunks(dump))
+        reload_database(slapd, root_pw_hash, require_tls, _file_chunks(dump),
+                        provides=provides, replica=replica)  # fmt: skip
     finally:
         dump.unlink()
     say("... done.")

@@ -124,6 +124,7 @@ def world(instance):
     root.modify_s(group, [(ldap.MOD_ADD, "member", [w.dns["N"].encode()])])
     w.dns["B"], w.passwords["B"] = f"cn=addressbook,{base}", state.addressbook_password
     w.dns["W"], w.passwords["W"] = f"cn=web,{base}", state.web_password
+    w.dns["R"], w.passwords["R"] = f"cn=replicator,{base}", state.replication_password
     w.dns["A"] = ""
     for role in ("commune", "province", "sibling", "ministry"):
         w.dns[role] = w.add_person(codes[role], userPassword=[b"{ARGON2}not-a-real-hash"])
