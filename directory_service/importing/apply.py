@@ -65,7 +65,7 @@ def apply_plan(
     plan: Plan,
     batch: int = BATCH,
     progress: Callable[[int], None] | None = None,
-    transactions: bool = True,
+    transactions: bool = False,
 ) -> ApplyResult:
     """Apply plan; a refused change is isolated and reported without losing the rest."""
     result = ApplyResult()

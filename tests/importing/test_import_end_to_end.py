@@ -375,7 +375,9 @@ def test_kill_9_during_apply_then_rerun_converges(empty_instance, import_directo
     big_csv(path, n)
     proc = subprocess.Popen(
         [sys.executable, "-m", "directory_service.cli", "import", str(path), "--unit", "01"],
-        env=env_for(empty_instance), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        # Transactions are opt-in (see ConnectionSettings.transactions): this run opts in.
+        env={**env_for(empty_instance), "GOVDIR_TRANSACTIONS": "1"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + 300
     seen: list[tuple[str, str]] = []
