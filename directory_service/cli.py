@@ -388,12 +388,10 @@ def cmd_links(args: argparse.Namespace) -> int:
 
 
 def _stamp_confirmed(directory: Directory, unit_dn: str) -> None:
-    from datetime import UTC, datetime
+    from directory_service.directory.store import stamp_verified
 
-    from directory_service.directory.store import generalized_time
-
-    now = generalized_time(datetime.now(UTC)).encode()
-    directory.connection().modify_s(unit_dn, [(ldap.MOD_REPLACE, "govdirLastVerified", [now])])
+    if not stamp_verified(directory.connection(), unit_dn):
+        raise ValueError(f"the directory refused to stamp {unit_dn}")
     directory.forget_units()
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
@@ -30,7 +29,7 @@ from directory_service.coverage.reminders import HEADER, reminder_rows
 from directory_service.coverage.rounds import NOT_SUBMITTED, SCOPES, RoundBook, RoundError
 from directory_service.directory.accounts import ActingAs, RefusedError
 from directory_service.directory.settings import data_dir_from_env
-from directory_service.directory.store import generalized_time
+from directory_service.directory.store import verified_now
 from directory_service.exports.spreadsheets import to_csv
 
 from .views import directory
@@ -153,12 +152,9 @@ def confirm():
     chosen = _rounds().current()
     if chosen is None:
         abort(409)
-    now = generalized_time(datetime.now(UTC)).encode()
     try:
         # slapd decides: only the unit's admins (or those above it) may stamp it.
-        ActingAs(directory(), current_user.account.dn).modify(
-            unit.dn, {"govdirLastVerified": [now]}
-        )
+        ActingAs(directory(), current_user.account.dn).modify(unit.dn, verified_now())
     except RefusedError as e:
         flash(_("The directory refused the change: %(reason)s", reason=str(e)))
         return redirect(url_for("coverage.dashboard")), 303

@@ -78,6 +78,24 @@ def generalized_time(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y%m%d%H%M%SZ")
 
 
+def verified_now() -> dict[str, list[bytes]]:
+    """Return the values that mark a unit's list as imported or confirmed now."""
+    return {"govdirLastVerified": [generalized_time(datetime.now(UTC)).encode()]}
+
+
+def stamp_verified(conn: ldap.ldapobject.LDAPObject, unit_dn: str) -> bool:
+    """Mark a unit's list as imported or confirmed now; return whether slapd took it.
+
+    What coverage and rounds read. slapd decides who may: the unit's own admins and those
+    above it.
+    """
+    try:
+        conn.modify_s(unit_dn, [(ldap.MOD_REPLACE, k, v) for k, v in verified_now().items()])
+    except ldap.LDAPError:
+        return False
+    return True
+
+
 @dataclass
 class PersonInfo:
     """A person as the front end shows it: first (accented) values only."""

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 
-import ldap
-
 from directory_service.directory.lag import has_replicas
-from directory_service.directory.store import Directory, generalized_time
+from directory_service.directory.store import Directory, stamp_verified
 from directory_service.importing.apply import ApplyInterrupted, ApplyResult, apply_plan
 from directory_service.importing.outcome import ImportOutcome, collector_paused, resolve_target
 from directory_service.importing.plan import (
@@ -63,20 +60,6 @@ def _leave_out_refused(outcome: ImportOutcome, plan: Plan) -> None:
 
 
 @collector_paused()
-def _stamp(writer, unit_dn: str) -> bool:
-    """Record on the unit when its list was last imported (what coverage and rounds read).
-
-    Return whether slapd took it: a writer without the right (an admin of a unit below the
-    target) imports all the same.
-    """
-    now = generalized_time(datetime.now(UTC)).encode()
-    try:
-        writer.modify_s(unit_dn, [(ldap.MOD_REPLACE, "govdirLastVerified", [now])])
-    except ldap.LDAPError:
-        return False
-    return True
-
-
 def run_import(
     directory: Directory,
     source: str | Path,
@@ -129,7 +112,8 @@ def run_import(
                 directory.forget_units()
         outcome.issues += failure_issues(outcome.result)
         if outcome.interrupted is None:
-            outcome.verified = _stamp(writer, units[unit_code].dn)
+            # A writer without the right (an admin of a unit below the target) imports all the same.
+            outcome.verified = stamp_verified(writer, units[unit_code].dn)
     if report:
         write_report(report, outcome.issues)
     return outcome
