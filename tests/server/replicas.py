@@ -60,9 +60,12 @@ class Server:
         conn.simple_bind_s(f"cn=admin,{state['base_dn']}", state["admin_password"])
         return conn
 
-    def slapd_pid(self) -> int:
-        """Return the pid of its slapd."""
-        return int((self.data_dir / "run" / "slapd.pid").read_text())
+    def slapd_pid(self) -> int | None:
+        """Return the pid of its slapd, or None while it has none (being restarted)."""
+        try:
+            return int((self.data_dir / "run" / "slapd.pid").read_text())
+        except (FileNotFoundError, ValueError):
+            return None
 
 
 def new_server(root: Path, name: str, *extra: str) -> Server:
